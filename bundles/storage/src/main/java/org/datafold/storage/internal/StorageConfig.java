@@ -1,0 +1,56 @@
+package org.datafold.storage.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Configuration of the storage environment (PID {@value #PID}). The component is not activated
+ * until a configuration with this PID exists.
+ */
+@ObjectClassDefinition(id = StorageConfig.PID, name = "DataFold storage",
+        description = "The node's transactional Berkeley DB JE environment: where it lives, how "
+                + "durable a commit is, its cache and how lock conflicts are handled.")
+public @interface StorageConfig {
+
+    /** The configuration PID, also named in configuration error messages. */
+    String PID = "org.datafold.storage";
+
+    /** How durable a commit is once {@code inTransaction} returns. */
+    enum Durability {
+        /** Written and fsync'ed: survives a crash of the process and of the machine. */
+        SYNC,
+        /** Written to the OS, not fsync'ed: survives a crash of the process, not of the machine. */
+        WRITE_NO_SYNC,
+        /** Buffered in memory: a crash of the process may lose the latest commits. */
+        NO_SYNC
+    }
+
+    @AttributeDefinition(name = "Data directory",
+            description = "The node's data directory; the JE environment lives in its 'store' "
+                    + "folder. A relative path resolves against the system property "
+                    + "'datafold.home' if set, otherwise against the working directory.")
+    String dataDir() default "data";
+
+    @AttributeDefinition(name = "Commit durability",
+            description = "SYNC: every commit is fsync'ed (survives power loss). WRITE_NO_SYNC: "
+                    + "written to the OS but not fsync'ed (survives a process crash). NO_SYNC: "
+                    + "buffered (a process crash may lose the latest commits).")
+    Durability durability() default Durability.SYNC;
+
+    @AttributeDefinition(name = "Cache size (MiB)",
+            description = "Size of the JE cache in MiB; at least 1 and well below the JVM heap.",
+            min = "1")
+    int cacheSizeMb() default 64;
+
+    @AttributeDefinition(name = "Lock timeout (ms)",
+            description = "How long an operation waits for a lock held by another transaction "
+                    + "before it fails with a lock conflict (and its unit of work is retried).",
+            min = "1")
+    long lockTimeoutMs() default 500;
+
+    @AttributeDefinition(name = "Maximum retries",
+            description = "How many times a unit of work is re-run after a lock conflict or "
+                    + "deadlock before it fails with STORAGE_CONFLICT; 0 disables retries.",
+            min = "0")
+    int maxRetries() default 10;
+}

@@ -1,0 +1,94 @@
+package org.datafold.storage.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.datafold.storage.api.StorageException;
+import org.datafold.storage.api.StorageException.Category;
+
+import com.sleepycat.je.DatabaseException;
+import com.sleepycat.je.EnvironmentFailureException;
+import com.sleepycat.je.LockConflictException;
+import com.sleepycat.je.SecondaryIntegrityException;
+
+/** Builds {@link StorageException}s and translates JE's exceptions into them. */
+final class StorageErrors {
+
+    /** Keys longer than this are shortened in error contexts. */
+    private static final int MAX_CONTEXT_KEY_CHARS = 128;
+
+    private StorageErrors() {
+    }
+
+    /** The context of a repository operation; {@code null} entries are left out. */
+    static Map<String, Object> context(String repository, String key, String operation) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        if (repository != null) {
+            context.put("repository", repository);
+        }
+        if (key != null) {
+            context.put("key", key.length() <= MAX_CONTEXT_KEY_CHARS
+                    ? key
+                    : key.substring(0, MAX_CONTEXT_KEY_CHARS) + "...(" + key.length() + " chars)");
+        }
+        if (operation != null) {
+            context.put("operation", operation);
+        }
+        return context;
+    }
+
+    static StorageException invalidArgument(String message, Map<String, ?> context) {
+        return new StorageException(Category.INVALID_ARGUMENT, message, context, null);
+    }
+
+    static StorageException closed(Map<String, ?> context) {
+        return new StorageException(Category.CLOSED, "storage is closed", context, null);
+    }
+
+    /**
+     * Whether {@code e} is a lock conflict or deadlock, either as JE threw it or as translated by
+     * {@link #translate}; such a failure aborts the transaction, and its unit of work may be re-run.
+     */
+    static boolean isLockConflict(Throwable e) {
+        return e instanceof LockConflictException
+                || (e instanceof StorageException se && se.category() == Category.CONFLICT
+                        && se.getCause() instanceof LockConflictException);
+    }
+
+    /**
+     * Translates an exception thrown by JE.
+     *
+     * @param closed whether the storage has been closed; JE reports the use of a closed
+     *               environment or database with an {@link IllegalStateException}
+     */
+    static StorageException translate(RuntimeException e, boolean closed, Map<String, ?> context) {
+        if (e instanceof StorageException se) {
+            return se;
+        }
+        Object operation = context.containsKey("operation") ? context.get("operation") : "operation";
+        if (closed && e instanceof IllegalStateException) {
+            return new StorageException(Category.CLOSED, "storage is closed", context, e);
+        }
+        if (e instanceof LockConflictException) {
+            return new StorageException(Category.CONFLICT,
+                    operation + " hit a lock conflict (" + e.getClass().getSimpleName() + ")", context, e);
+        }
+        if (e instanceof SecondaryIntegrityException
+                || (e instanceof EnvironmentFailureException efe && efe.isCorrupted())) {
+            return new StorageException(Category.CORRUPTION,
+                    operation + " found corrupted data: " + firstLine(e), context, e);
+        }
+        if (e instanceof DatabaseException) {
+            return new StorageException(Category.FAILURE,
+                    operation + " failed: " + e.getClass().getSimpleName() + ": " + firstLine(e), context, e);
+        }
+        return new StorageException(Category.FAILURE, operation + " failed: " + e, context, e);
+    }
+
+    /** JE's messages carry environment details over several lines; the first one is the gist. */
+    private static String firstLine(Throwable e) {
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}
