@@ -118,11 +118,17 @@ final class JeRepository<T> implements Repository<T> {
 
     @Override
     public List<Entry<T>> scanPrefix(String prefix, int limit) {
+        if (prefix == null) {
+            throw StorageErrors.invalidArgument("prefix must not be null", StorageErrors.context(name, null, "scanPrefix"));
+        }
         return scan(prefix, limit, "scanPrefix");
     }
 
     private List<Entry<T>> scan(String prefix, int limit, String operation) {
-        Map<String, Object> context = StorageErrors.context(name, prefix, operation);
+        Map<String, Object> context = StorageErrors.context(name, null, operation);
+        if (!prefix.isEmpty()) {
+            context.put("prefix", prefix);
+        }
         byte[] prefixBytes = encodeKey(prefix, true, context);
         if (limit < 0) {
             context.put("limit", limit);
@@ -177,6 +183,7 @@ final class JeRepository<T> implements Repository<T> {
         return true;
     }
 
+    /** JE counts without locking, so under concurrent writes the count is approximate. */
     @Override
     public long count() {
         return storage.call(StorageErrors.context(name, null, "count"), database::count);
@@ -231,7 +238,7 @@ final class JeRepository<T> implements Repository<T> {
      */
     private byte[] encodeKey(String key, boolean allowEmpty, Map<String, Object> context) {
         if (key == null) {
-            throw StorageErrors.invalidArgument((allowEmpty ? "prefix" : "key") + " must not be null", context);
+            throw StorageErrors.invalidArgument("key must not be null", context);
         }
         if (key.isEmpty() && !allowEmpty) {
             throw StorageErrors.invalidArgument("key must not be empty", context);

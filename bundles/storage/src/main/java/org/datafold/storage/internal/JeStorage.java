@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -82,9 +83,13 @@ public final class JeStorage implements Storage, AutoCloseable {
     private static final long MAX_LOCK_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(75);
     /** Upper bound of the random pause before a unit of work is re-run after a conflict. */
     private static final long MAX_BACKOFF_MS = 50;
+    /** The environment directories open in this JVM. */
+    private static final Set<Path> OPEN_STORES = ConcurrentHashMap.newKeySet();
 
     private final Path dataDirectory;
     private final Path storeDirectory;
+    /** The real path under which the environment is registered in {@link #OPEN_STORES}. */
+    private final Path storeKey;
     private final StorageConfig.Durability durability;
     private final long cacheSizeBytes;
     private final int maxRetries;
@@ -137,7 +142,13 @@ public final class JeStorage implements Storage, AutoCloseable {
                     Map.of("pid", StorageConfig.PID, "key", "dataDir", "path", storeDirectory.toString()), e);
         }
 
-        this.env = openEnvironment(lockTimeoutMs);
+        this.storeKey = claimStoreDirectory(storeDirectory);
+        try {
+            this.env = openEnvironment(lockTimeoutMs);
+        } catch (RuntimeException e) {
+            OPEN_STORES.remove(storeKey);
+            throw e;
+        }
         ShutdownMarker previous;
         try {
             this.metaDb = env.openDatabase(null, META_DATABASE, databaseConfig());
@@ -148,6 +159,7 @@ public final class JeStorage implements Storage, AutoCloseable {
             writeShutdownMarker(new ShutdownMarker(false, openedAt, null));
         } catch (RuntimeException e) {
             closeQuietly(env);
+            OPEN_STORES.remove(storeKey);
             throw StorageErrors.translate(e, false, Map.of("operation", "open", "path", storeDirectory.toString()));
         }
         this.currentTxn = CurrentTransaction.getInstance(env);
@@ -156,8 +168,8 @@ public final class JeStorage implements Storage, AutoCloseable {
         LOG.info("storage opened at {} (durability {}, cache {} MiB, lock timeout {} ms, max retries {})",
                 storeDirectory, durability, cacheSizeMb, lockTimeoutMs, maxRetries);
         if (!previousShutdownClean) {
-            LOG.warn("previous shutdown was not clean; JE ran recovery (the environment was last opened at {})",
-                    previous.openedAt());
+            LOG.warn("previous shutdown was not clean; JE ran recovery (last opened at {})",
+                    previous.openedAt() == null ? "an unknown time" : previous.openedAt());
         }
     }
 
@@ -190,6 +202,25 @@ public final class JeStorage implements Storage, AutoCloseable {
         return new StorageException(Category.CONFIGURATION,
                 "configuration " + StorageConfig.PID + ": " + key + " " + rule + " (was " + value + ")",
                 Map.of("pid", StorageConfig.PID, "key", key, "value", String.valueOf(value)), null);
+    }
+
+    /**
+     * Registers the environment directory as open in this JVM. JE itself would hand a second
+     * opener the same environment, which would confuse the shutdown marker; its lock file only
+     * keeps out other processes.
+     */
+    private static Path claimStoreDirectory(Path storeDirectory) {
+        Path key;
+        try {
+            key = storeDirectory.toRealPath();
+        } catch (IOException e) {
+            key = storeDirectory;
+        }
+        if (!OPEN_STORES.add(key)) {
+            throw new StorageException(Category.FAILURE, "the storage in " + storeDirectory
+                    + " is already open in this JVM", Map.of("operation", "open", "path", storeDirectory.toString()), null);
+        }
+        return key;
     }
 
     private Environment openEnvironment(long lockTimeoutMs) {
@@ -405,18 +436,24 @@ public final class JeStorage implements Storage, AutoCloseable {
             }
             closed = true;
         }
-        try {
-            ShutdownMarker marker = new ShutdownMarker(true, openedAt, Instant.now());
-            writeShutdownMarker(marker);
-        } catch (RuntimeException e) {
-            LOG.warn("cannot record the clean shutdown in {}: {}", META_DATABASE, e.toString());
-        }
-        for (JeRepository<?> repository : repositories.values()) {
-            closeQuietly(repository.database());
+        if (env.isValid()) {
+            try {
+                writeShutdownMarker(new ShutdownMarker(true, openedAt, Instant.now()));
+            } catch (RuntimeException e) {
+                LOG.warn("cannot record the clean shutdown in {}: {}", META_DATABASE, e.toString());
+            }
+            for (JeRepository<?> repository : repositories.values()) {
+                closeQuietly(repository.database());
+            }
+            closeQuietly(metaDb);
+        } else {
+            // After a failure (corruption, I/O error) JE only allows closing the environment,
+            // which also releases its database handles.
+            LOG.warn("closing an invalid JE environment; the shutdown is not marked clean");
         }
         repositories.clear();
-        closeQuietly(metaDb);
         closeQuietly(env);
+        OPEN_STORES.remove(storeKey);
         LOG.info("storage closed at {}", storeDirectory);
     }
 

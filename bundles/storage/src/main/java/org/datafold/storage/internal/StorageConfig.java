@@ -44,8 +44,9 @@ public @interface StorageConfig {
 
     @AttributeDefinition(name = "Lock timeout (ms)",
             description = "How long an operation waits for a lock held by another transaction "
-                    + "before it fails with a lock conflict (and its unit of work is retried).",
-            min = "1")
+                    + "before it fails with a lock conflict (and its unit of work is retried); "
+                    + "at most 75 minutes.",
+            min = "1", max = "4500000")
     long lockTimeoutMs() default 500;
 
     @AttributeDefinition(name = "Maximum retries",

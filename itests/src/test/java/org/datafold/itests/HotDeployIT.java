@@ -1,0 +1,159 @@
+package org.datafold.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import javax.inject.Inject;
+
+import org.datafold.storage.api.Storage;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
+import org.osgi.framework.startlevel.BundleStartLevel;
+
+/** Hot deployment through the real deploy/ folder watched by FileInstall. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HotDeployIT {
+    private static final long TIMEOUT_S = 60;
+
+    @Inject
+    BundleContext context;
+
+    @Configuration
+    public Option[] config() {
+        return NodeOptions.node("hotdeploy");
+    }
+
+    @Before
+    public void awaitReady() throws InterruptedException {
+        Await.ready(context);
+    }
+
+    private static Path deployDir() {
+        return Path.of(System.getProperty("datafold.home")).resolve("deploy");
+    }
+
+    /** A minimal bundle: a manifest and one resource. */
+    private static void writeBundle(Path target, String bsn, String version) throws IOException {
+        Manifest mf = new Manifest();
+        Attributes a = mf.getMainAttributes();
+        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.putValue("Bundle-ManifestVersion", "2");
+        a.putValue("Bundle-SymbolicName", bsn);
+        a.putValue("Bundle-Version", version);
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp); JarOutputStream jar = new JarOutputStream(out, mf)) {
+            jar.putNextEntry(new java.util.jar.JarEntry("hello.txt"));
+            jar.write(("hello from " + bsn + " " + version).getBytes());
+            jar.closeEntry();
+        }
+        // Renamed into place in one step, as deploy tools should: FileInstall never sees a partial jar.
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    public void droppedBundleStartsIsUpdatedAndUninstalledWithoutRefreshingThePlatform() throws Exception {
+        String bsn = "org.datafold.it.hotdeploy";
+        List<String> platformEvents = new CopyOnWriteArrayList<>();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch updated = new CountDownLatch(1);
+        CountDownLatch uninstalled = new CountDownLatch(1);
+        BundleListener listener = e -> {
+            Bundle b = e.getBundle();
+            if (bsn.equals(b.getSymbolicName())) {
+                switch (e.getType()) {
+                    case BundleEvent.STARTED -> started.countDown();
+                    case BundleEvent.UPDATED -> updated.countDown();
+                    case BundleEvent.UNINSTALLED -> uninstalled.countDown();
+                    default -> {
+                    }
+                }
+            } else if (b.getBundleId() != 0 && e.getType() != BundleEvent.STARTING) {
+                platformEvents.add(b.getSymbolicName() + " " + e.getType());
+            }
+        };
+        context.addBundleListener(listener);
+        try {
+            Path jar = deployDir().resolve("hotdeploy.jar");
+            writeBundle(jar, bsn, "1.0.0");
+            assertTrue("started from deploy/", started.await(TIMEOUT_S, TimeUnit.SECONDS));
+            Bundle deployed = find(bsn);
+            assertNotNull(deployed);
+            assertEquals(Bundle.ACTIVE, deployed.getState());
+            assertEquals("apps start after the platform", 80, deployed.adapt(BundleStartLevel.class).getStartLevel());
+
+            writeBundle(jar, bsn, "1.0.1");
+            assertTrue("updated when replaced", updated.await(TIMEOUT_S, TimeUnit.SECONDS));
+
+            Files.delete(jar);
+            assertTrue("uninstalled when deleted", uninstalled.await(TIMEOUT_S, TimeUnit.SECONDS));
+            assertEquals(null, find(bsn));
+        } finally {
+            context.removeBundleListener(listener);
+        }
+        // The probe bundle of the test itself is not part of the platform, but nothing else may move.
+        platformEvents.removeIf(s -> s.startsWith("PAXEXAM-PROBE"));
+        assertEquals("no platform bundle was stopped, refreshed or re-resolved", List.of(), platformEvents);
+    }
+
+    @Test
+    public void cfgFileInDeployReconfiguresTheComponentItNames() throws Exception {
+        CountDownLatch reconfigured = new CountDownLatch(1);
+        ServiceListener listener = e -> {
+            if (e.getType() != ServiceEvent.UNREGISTERING
+                    && "WRITE_NO_SYNC".equals(e.getServiceReference().getProperty("durability"))) {
+                reconfigured.countDown();
+            }
+        };
+        context.addServiceListener(listener, "(objectClass=" + Storage.class.getName() + ")");
+        Path cfg = deployDir().resolve("org.datafold.storage.cfg");
+        try {
+            Files.writeString(cfg, "dataDir = " + System.getProperty("datafold.data") + "\n"
+                    + "durability = WRITE_NO_SYNC\ncacheSizeMb = 32\n");
+            assertTrue("storage re-registered with the new configuration",
+                    reconfigured.await(TIMEOUT_S, TimeUnit.SECONDS));
+        } finally {
+            context.removeServiceListener(listener);
+        }
+        Await.ready(context);
+        Storage storage = (Storage) Await.service(context, "(&(objectClass=" + Storage.class.getName()
+                + ")(durability=WRITE_NO_SYNC))");
+        assertNotNull(storage);
+        assertEquals("WRITE_NO_SYNC", storage.stats().durability());
+    }
+
+    private Bundle find(String bsn) {
+        for (Bundle b : context.getBundles()) {
+            if (bsn.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        return null;
+    }
+}

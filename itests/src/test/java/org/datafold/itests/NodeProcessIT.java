@@ -1,0 +1,190 @@
+package org.datafold.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * End to end: the assembled node started with {@code bin/datafold run} as a separate process,
+ * driven with {@code bin/datafold shell}, stopped with SIGTERM, restarted on the same data.
+ */
+public class NodeProcessIT {
+    private static final Pattern NODE_ID = Pattern.compile("Node\\s+([0-9a-f-]{36})");
+
+    private Path home;
+    private final List<Process> started = new ArrayList<>();
+
+    @Before
+    public void copyRuntime() throws IOException {
+        Path runtime = Path.of(System.getProperty("datafold.it.runtime"));
+        Path work = Files.createDirectories(Path.of(System.getProperty("datafold.it.work")).toAbsolutePath());
+        home = Files.createTempDirectory(work, "e2e-").resolve("datafold");
+        try (Stream<Path> files = Files.walk(runtime)) {
+            for (Path p : files.toList()) {
+                Path rel = runtime.relativize(p);
+                String top = rel.getNameCount() == 0 ? "" : rel.getName(0).toString();
+                if (List.of("data", "run", "logs", "cache").contains(top)) {
+                    continue;
+                }
+                Path target = home.resolve(rel.toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    @After
+    public void killLeftovers() throws InterruptedException {
+        for (Process p : started) {
+            if (p.isAlive()) {
+                p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private Process startNode() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/datafold").toString(), "run");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
+    private Result datafold(String... args) throws IOException, InterruptedException {
+        return run(List.of(), args);
+    }
+
+    private Result run(List<String> prefix, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(home.resolve("bin/datafold").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Path out = Files.createTempFile(home.getParent(), "out", ".txt");
+        Path err = Files.createTempFile(home.getParent(), "err", ".txt");
+        pb.redirectOutput(out.toFile());
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        assertTrue("datafold " + String.join(" ", args) + " finished", p.waitFor(120, TimeUnit.SECONDS));
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static String nodeId(String status) {
+        Matcher m = NODE_ID.matcher(status);
+        assertTrue(status, m.find());
+        return m.group(1);
+    }
+
+    @Test
+    public void runShellSigtermRestart() throws Exception {
+        Process node = startNode();
+        Result status = datafold("shell", "fold:status");
+        assertEquals(status.err(), 0, status.exit());
+        assertTrue(status.out(), status.out().contains("Ready       yes"));
+        String id = nodeId(status.out());
+
+        Result diag = datafold("shell", "fold:diag");
+        assertEquals(diag.err(), 0, diag.exit());
+        assertEquals("a healthy node has nothing to diagnose", "", diag.out().trim());
+
+        Result bad = datafold("shell", "fold:nosuchcommand");
+        assertEquals("a failing command exits non-zero", 1, bad.exit());
+        assertTrue(bad.err(), bad.err().contains("fold:nosuchcommand"));
+
+        Result running = datafold("status");
+        assertEquals(0, running.exit());
+        assertTrue(running.out(), running.out().contains("running"));
+
+        Result second = run(List.of(), "run");
+        assertEquals("a second node on the same folder is refused", 1, second.exit());
+
+        // SIGTERM: the framework stops, the storage closes its environment cleanly.
+        node.destroy();
+        assertTrue("node stopped on SIGTERM", node.waitFor(60, TimeUnit.SECONDS));
+        assertFalse("socket removed", Files.exists(home.resolve("run/admin.sock")));
+        String log = Files.readString(home.resolve("logs/datafold.log"));
+        assertTrue(log, log.contains("Admin socket") && log.contains("closed"));
+        try (Stream<Path> jdb = Files.list(home.resolve("data/store"))) {
+            assertTrue("JE log files in the data directory", jdb.anyMatch(p -> p.toString().endsWith(".jdb")));
+        }
+
+        // Restart on the same data: same node id, and no recovery was needed.
+        Process again = startNode();
+        Result stats = datafold("shell", "storage:stats");
+        assertEquals(stats.err(), 0, stats.exit());
+        assertTrue(stats.out(), stats.out().contains("previous shutdown clean"));
+        assertEquals("data survived the restart", id, nodeId(datafold("shell", "fold:status").out()));
+
+        Result stop = datafold("stop");
+        assertEquals(stop.out() + stop.err(), 0, stop.exit());
+        assertTrue(again.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(3, datafold("status").exit());
+    }
+
+    @Test
+    public void killedNodeRecoversAndSaysSo() throws Exception {
+        Process node = startNode();
+        String id = nodeId(datafold("shell", "fold:status").out());
+        node.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        node.destroyForcibly();
+        assertTrue(node.waitFor(60, TimeUnit.SECONDS));
+
+        startNode();
+        Result stats = datafold("shell", "storage:stats");
+        assertEquals(stats.err(), 0, stats.exit());
+        assertTrue(stats.out(), stats.out().contains("NOT clean"));
+        assertEquals(id, nodeId(datafold("shell", "fold:status").out()));
+        assertEquals(0, datafold("stop").exit());
+    }
+
+    @Test
+    public void adminSocketRefusesAnotherUser() throws Exception {
+        boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
+                StandardCharsets.UTF_8).trim());
+        assumeTrue("needs root to run a client under another uid", root && Files.isExecutable(Path.of("/usr/bin/setpriv")));
+        startNode();
+        assertEquals(0, datafold("shell", "fold:status").exit());
+        // Open the file permissions wide, so that only the peer-credential check stands in the way.
+        // (only inside this test's own folder; the folders above it are world-traversable already).
+        for (Path p = home.resolve("run"); p.startsWith(home.getParent()); p = p.getParent()) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.setPosixFilePermissions(home.resolve("run/admin.sock"), PosixFilePermissions.fromString("rw-rw-rw-"));
+        Result refused = run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env",
+                "HOME=/tmp"), "shell", "--no-wait", "fold:status");
+        assertNotEquals(0, refused.exit());
+        assertTrue(refused.err(), refused.err().contains("PERMISSION_DENIED"));
+        assertFalse(refused.out(), refused.out().contains("Ready"));
+        String security = Files.readString(home.resolve("logs/security.log"));
+        assertTrue(security, security.contains("refused connection from uid=65534"));
+        assertEquals(0, datafold("stop").exit());
+    }
+}

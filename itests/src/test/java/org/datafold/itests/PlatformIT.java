@@ -1,0 +1,137 @@
+package org.datafold.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.datafold.api.node.Diagnostics;
+import org.datafold.api.node.NodeInfo;
+import org.datafold.storage.api.Repository;
+import org.datafold.storage.api.RepositoryDescriptor;
+import org.datafold.storage.api.Storage;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/** The runtime's bundle set in a real Felix: everything active, ready, Gogo and storage working. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class PlatformIT {
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    CommandProcessor processor;
+
+    @Inject
+    Storage storage;
+
+    @Inject
+    NodeInfo node;
+
+    @Inject
+    Diagnostics diagnostics;
+
+    @Configuration
+    public Option[] config() {
+        return NodeOptions.node("platform");
+    }
+
+    @Before
+    public void awaitReady() throws InterruptedException {
+        Await.ready(context);
+    }
+
+    @Test
+    public void everyRuntimeBundleIsActive() {
+        String system = Path.of(System.getProperty("datafold.it.bundles")).toUri().toString();
+        List<String> notActive = new ArrayList<>();
+        int runtimeBundles = 0;
+        for (Bundle b : context.getBundles()) {
+            if (b.getLocation().startsWith(system)) {
+                runtimeBundles++;
+                if (b.getState() != Bundle.ACTIVE && b.getHeaders().get("Fragment-Host") == null) {
+                    notActive.add(b.getSymbolicName() + " state " + b.getState());
+                }
+            }
+        }
+        assertTrue("the runtime's bundles were provisioned", runtimeBundles >= 20);
+        assertEquals(List.of(), notActive);
+        assertTrue(node.isReady());
+        assertEquals(List.of(), diagnostics.problems());
+    }
+
+    @Test
+    public void gogoCommandsAnswer() throws Exception {
+        String status = run("fold:status");
+        assertTrue(status, status.contains("Node        " + node.nodeId()));
+        assertTrue(status, status.contains("Ready       yes"));
+        assertTrue(status, status.contains("org.datafold.storage"));
+        assertEquals("", run("fold:diag").trim());
+        String stats = run("storage:stats");
+        assertTrue(stats, stats.contains("Durability         SYNC"));
+        assertTrue(stats, stats.contains("node"));
+    }
+
+    @Test
+    public void unknownCommandFailsWithAClearMessage() throws Exception {
+        try {
+            run("fold:nosuchcommand");
+            fail("an unknown command must fail");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("fold:nosuchcommand"));
+        }
+    }
+
+    public record Note(String text, long n) {
+    }
+
+    @Test
+    public void storageRoundTripInsideTheFramework() {
+        Repository<Note> notes = storage.repository(new RepositoryDescriptor<>("it.notes", Note.class));
+        storage.run(() -> {
+            notes.put("a", new Note("first", 1));
+            notes.put("b", new Note("second", 2));
+        });
+        assertEquals(Optional.of(new Note("second", 2)), notes.get("b"));
+        assertEquals(2, notes.scanPrefix("").size());
+        assertNotNull(storage.stats().openedAt());
+    }
+
+    private String run(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        CommandSession session = processor.createSession(InputStream.nullInputStream(), out, out);
+        try {
+            Object result = session.execute(command);
+            if (result != null) {
+                out.print(result);
+            }
+            return bytes.toString(StandardCharsets.UTF_8);
+        } finally {
+            session.close();
+        }
+    }
+}
