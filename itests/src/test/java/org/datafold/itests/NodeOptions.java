@@ -14,7 +14,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -49,15 +51,27 @@ public final class NodeOptions {
             options.add(systemProperty("datafold.home").value(home.toString()));
             options.add(systemProperty("datafold.data").value(home.resolve("data").toString()));
             options.add(systemProperty("pax.exam.logging").value("none"));
+            options.add(systemProperty("gosh.args").value("--nointeractive"));
             options.add(frameworkStartLevel(100));
             options.add(cleanCaches(true));
             options.add(workingDirectory(home.resolve("paxexam").toString()));
-            for (var e : runtimeFrameworkProperties(home).entrySet()) {
-                options.add(frameworkProperty((String) e.getKey()).value(e.getValue()));
+            Properties framework = runtimeFrameworkProperties(home);
+            Map<String, Integer> levels = new HashMap<>();
+            for (String key : framework.stringPropertyNames()) {
+                if (key.startsWith("felix.auto.start.")) {
+                    int level = Integer.parseInt(key.substring("felix.auto.start.".length()));
+                    for (String url : framework.getProperty(key).trim().split("\\s+")) {
+                        levels.put(url.substring(url.lastIndexOf('/') + 1), level);
+                    }
+                    continue;
+                }
+                options.add(frameworkProperty(key).value(framework.getProperty(key)));
             }
+            int defaultLevel = Integer.parseInt(framework.getProperty("felix.startlevel.bundle", "1"));
             try (Stream<Path> jars = Files.list(Path.of(System.getProperty("datafold.it.bundles")))) {
                 for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
-                    options.add(bundle(jar.toUri().toString()));
+                    int level = levels.getOrDefault(jar.getFileName().toString(), defaultLevel);
+                    options.add(bundle(jar.toUri().toString()).startLevel(level));
                 }
             }
             options.add(junitBundles());
@@ -69,7 +83,8 @@ public final class NodeOptions {
 
     /**
      * The runtime's {@code etc/config.properties} with {@code ${datafold.home}} substituted, minus
-     * what Pax Exam itself manages (bundle cache, auto-deploy, start level).
+     * what Pax Exam itself manages (bundle cache, auto-deploy, framework start level). The
+     * {@code felix.auto.start.N} entries give the start levels of the bundles they name.
      */
     static Properties runtimeFrameworkProperties(Path home) throws IOException {
         Properties raw = new Properties();

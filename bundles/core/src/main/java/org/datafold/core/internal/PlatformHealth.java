@@ -72,6 +72,8 @@ public final class PlatformHealth implements Diagnostics {
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "datafold-health");
             t.setDaemon(true);
+            // The logging backend attributes log lines of this thread to this bundle.
+            t.setContextClassLoader(PlatformHealth.class.getClassLoader());
             return t;
         });
         context.addBundleListener(bundleListener);
@@ -122,6 +124,14 @@ public final class PlatformHealth implements Diagnostics {
 
     private void evaluate() {
         try {
+            if (context.getBundle(0).getState() != Bundle.ACTIVE) {
+                // The framework is starting or stopping: bundles come and go by design.
+                if (readyRegistration != null && context.getBundle(0).getState() == Bundle.STOPPING) {
+                    LOG.info("Node stopping");
+                    unregisterReady();
+                }
+                return;
+            }
             List<ComponentProblem> problems = problems();
             if (problems.isEmpty() && readyRegistration == null) {
                 Dictionary<String, Object> props = new Hashtable<>();

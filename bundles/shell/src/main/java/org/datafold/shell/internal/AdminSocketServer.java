@@ -97,10 +97,12 @@ public final class AdminSocketServer {
                 new SynchronousQueue<>(), r -> {
                     Thread t = new Thread(r, "datafold-admin-" + n.incrementAndGet());
                     t.setDaemon(true);
+                    t.setContextClassLoader(AdminSocketServer.class.getClassLoader());
                     return t;
                 });
         this.acceptor = new Thread(this::acceptLoop, "datafold-admin-accept");
         this.acceptor.setDaemon(true);
+        this.acceptor.setContextClassLoader(AdminSocketServer.class.getClassLoader());
         this.acceptor.start();
         LOG.info("Admin socket listening on {} (mode 0600, uid {} only)", socketPath, peers.ownerUid());
     }

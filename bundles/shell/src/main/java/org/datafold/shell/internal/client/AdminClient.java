@@ -81,10 +81,12 @@ public final class AdminClient {
             DataOutputStream o = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
             if (waitReady) {
                 long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
-                AdminProtocol.write(o, AdminProtocol.AWAIT_READY, Long.toString(left));
-                AdminProtocol.Frame f = AdminProtocol.read(in, AdminProtocol.MAX_RESPONSE);
+                AdminProtocol.Frame f = exchange(in, o, AdminProtocol.AWAIT_READY, Long.toString(left));
                 if (f == null || f.kind() != AdminProtocol.OK) {
                     err.println(f == null ? "node closed the connection" : f.text());
+                    if (f != null && f.kind() == AdminProtocol.FAILED) {
+                        return EXIT_FAILED;
+                    }
                     if (f != null && f.kind() == AdminProtocol.NOT_READY) {
                         err.println("(see why with: datafold shell --no-wait fold:diag)");
                         return EXIT_NOT_READY;
@@ -104,8 +106,7 @@ public final class AdminClient {
 
     private static int execute(DataInputStream in, DataOutputStream o, String line, PrintStream out,
             PrintStream err) throws IOException {
-        AdminProtocol.write(o, AdminProtocol.RUN, line);
-        AdminProtocol.Frame f = AdminProtocol.read(in, AdminProtocol.MAX_RESPONSE);
+        AdminProtocol.Frame f = exchange(in, o, AdminProtocol.RUN, line);
         if (f == null) {
             err.println("node closed the connection");
             return EXIT_UNREACHABLE;
@@ -151,6 +152,29 @@ public final class AdminClient {
                 return last;
             }
         }
+    }
+
+    /**
+     * Sends one request and reads the answer. The node may have answered (and closed) before the
+     * request was written, when it refuses the connection: that answer is still read and returned.
+     */
+    private static AdminProtocol.Frame exchange(DataInputStream in, DataOutputStream o, byte kind, String text)
+            throws IOException {
+        try {
+            AdminProtocol.write(o, kind, text);
+        } catch (IOException writeFailed) {
+            AdminProtocol.Frame early;
+            try {
+                early = AdminProtocol.read(in, AdminProtocol.MAX_RESPONSE);
+            } catch (IOException readFailed) {
+                throw writeFailed;
+            }
+            if (early == null) {
+                throw writeFailed;
+            }
+            return early;
+        }
+        return AdminProtocol.read(in, AdminProtocol.MAX_RESPONSE);
     }
 
     /** Connects, retrying until the deadline while the node is still starting. */
