@@ -2,7 +2,6 @@ package org.datafold.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
@@ -170,21 +169,43 @@ public class NodeProcessIT {
         boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
                 StandardCharsets.UTF_8).trim());
         assumeTrue("needs root to run a client under another uid", root && Files.isExecutable(Path.of("/usr/bin/setpriv")));
-        startNode();
-        assertEquals(0, datafold("shell", "fold:status").exit());
-        // Open the file permissions wide, so that only the peer-credential check stands in the way.
-        // (only inside this test's own folder; the folders above it are world-traversable already).
-        for (Path p = home.resolve("run"); p.startsWith(home.getParent()); p = p.getParent()) {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // A folder the other user can reach (the test's own folders may sit below private ones),
+        // holding the socket and a copy of the client.
+        Path open = Files.createTempDirectory("datafold-peer-");
+        try {
+            Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path client = Files.copy(home.resolve("system/shell.jar"), open.resolve("shell.jar"));
+            Files.setPosixFilePermissions(client, PosixFilePermissions.fromString("rw-r--r--"));
+            Path socket = open.resolve("run/admin.sock");
+            Files.writeString(home.resolve("etc/org.datafold.shell.admin.cfg"), "path = " + socket + "\n");
+            startNode();
+            assertEquals(0, datafold("shell", "--socket", socket.toString(), "fold:status").exit());
+            // Open the file permissions wide, so that only the peer-credential check stands in the way.
+            Files.setPosixFilePermissions(socket.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+
+            ProcessBuilder pb = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Duser.home=/tmp",
+                    "-cp", client.toString(), "org.datafold.shell.internal.client.AdminClient",
+                    "--no-wait", "--socket", socket.toString(), "fold:status");
+            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.directory(open.toFile());
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(out + err, 2, p.exitValue());
+            assertTrue(err, err.contains("PERMISSION_DENIED"));
+            assertFalse(out, out.contains("Ready"));
+            String security = Files.readString(home.resolve("logs/security.log"));
+            assertTrue(security, security.contains("refused connection from uid=65534"));
+            assertEquals(0, datafold("stop").exit());
+        } finally {
+            try (Stream<Path> files = Files.walk(open)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
         }
-        Files.setPosixFilePermissions(home.resolve("run/admin.sock"), PosixFilePermissions.fromString("rw-rw-rw-"));
-        Result refused = run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env",
-                "HOME=/tmp"), "shell", "--no-wait", "fold:status");
-        assertNotEquals(0, refused.exit());
-        assertTrue(refused.err(), refused.err().contains("PERMISSION_DENIED"));
-        assertFalse(refused.out(), refused.out().contains("Ready"));
-        String security = Files.readString(home.resolve("logs/security.log"));
-        assertTrue(security, security.contains("refused connection from uid=65534"));
-        assertEquals(0, datafold("stop").exit());
     }
 }
