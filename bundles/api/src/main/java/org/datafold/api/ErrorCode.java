@@ -27,5 +27,23 @@ public enum ErrorCode {
     /** The caller is not allowed to do this. */
     PERMISSION_DENIED,
     /** An unexpected internal error: a bug, reported with context. */
-    INTERNAL
+    INTERNAL,
+    /** No schema of that name is known to the node. */
+    SCHEMA_NOT_FOUND,
+    /** The schema exists but is not approved (only approved schemas can be queried or written). */
+    SCHEMA_NOT_APPROVED,
+    /** A schema definition breaks a rule of the format; the message names the source, path and rule. */
+    SCHEMA_INVALID,
+    /** A schema clashes with a known one: same name with other content, or same content under another name. */
+    SCHEMA_CONFLICT,
+    /** A field mapping points at an unknown schema or field, or forms a cycle. */
+    MAPPING_INVALID,
+    /** The schema has no field of that name. */
+    FIELD_NOT_FOUND,
+    /** The field refuses writes ({@code writable: false}, or the output of a transform). */
+    FIELD_NOT_WRITABLE,
+    /** An update or delete of a field that has no value yet. */
+    NO_VALUE,
+    /** A value does not fit the field, or a range key is missing or blank. */
+    INVALID_VALUE
 }

@@ -1,0 +1,64 @@
+package org.datafold.api;
+
+import java.util.List;
+
+import org.datafold.api.query.AtomVersion;
+import org.datafold.api.query.Caller;
+import org.datafold.api.query.Mutation;
+import org.datafold.api.query.MutationResult;
+import org.datafold.api.query.Query;
+import org.datafold.api.query.QueryResult;
+import org.datafold.api.schema.DiscoveryReport;
+import org.datafold.api.schema.SchemaInfo;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The node: schemas and their lifecycle, queries, mutations and history. Every failure is a
+ * {@link FoldException} with a stable {@link ErrorCode}.
+ */
+@ProviderType
+public interface FoldNode {
+
+    /** Every schema the node knows, by name. */
+    List<SchemaInfo> schemas();
+
+    /** One schema; {@code SCHEMA_NOT_FOUND} when unknown. */
+    SchemaInfo schema(String name);
+
+    /**
+     * Adds a schema from its JSON definition; it becomes {@code Available}. Loading the same
+     * content again under the same name is a no-op.
+     *
+     * @param json   the definition
+     * @param source where it came from, named in errors (a file path, {@code api}, ...)
+     * @throws FoldException {@code SCHEMA_INVALID} or {@code SCHEMA_CONFLICT}
+     */
+    SchemaInfo loadSchema(String json, String source);
+
+    /** Approves a schema: its fields get data references and its mappings are applied. */
+    SchemaInfo approve(String name);
+
+    /** Blocks a schema: it can no longer be queried or written; its data is kept. */
+    SchemaInfo block(String name);
+
+    /** Returns a schema to {@code Available}. */
+    SchemaInfo unload(String name);
+
+    /** Looks for schemas in the node's schema folder and in bundles again; returns what it found. */
+    DiscoveryReport discover();
+
+    /** The report of the latest discovery pass. */
+    DiscoveryReport lastDiscovery();
+
+    QueryResult query(Caller caller, Query query);
+
+    MutationResult mutate(Caller caller, Mutation mutation);
+
+    /**
+     * The versions of one field, newest first.
+     *
+     * @param rangeKey the row for a range field, else null
+     * @param limit    the most versions to return (at least 1)
+     */
+    List<AtomVersion> history(Caller caller, String schema, String field, String rangeKey, int limit);
+}

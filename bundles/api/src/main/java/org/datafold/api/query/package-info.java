@@ -1,0 +1,8 @@
+/**
+ * Requests and results of the data operations: queries, mutations, history, and the caller
+ * identity every request carries.
+ */
+@Version("1.0.0")
+package org.datafold.api.query;
+
+import org.osgi.annotation.versioning.Version;
