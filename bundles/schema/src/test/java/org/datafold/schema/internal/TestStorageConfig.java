@@ -1,0 +1,24 @@
+package org.datafold.schema.internal;
+
+import java.lang.annotation.Annotation;
+import java.nio.file.Path;
+
+import org.datafold.storage.internal.StorageConfig;
+
+/**
+ * A storage configuration for tests: the component property type is an annotation interface,
+ * which a record can implement.
+ */
+record TestStorageConfig(String dataDir, Durability durability, int cacheSizeMb, long lockTimeoutMs,
+        int maxRetries) implements StorageConfig {
+
+    /** A small cache in {@code dir}; commits reach the OS (enough for restarts within a test). */
+    static TestStorageConfig in(Path dir) {
+        return new TestStorageConfig(dir.toString(), Durability.WRITE_NO_SYNC, 16, 500, 10);
+    }
+
+    @Override
+    public Class<? extends Annotation> annotationType() {
+        return StorageConfig.class;
+    }
+}
