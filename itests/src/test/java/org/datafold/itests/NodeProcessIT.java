@@ -149,6 +149,38 @@ public class NodeProcessIT {
     }
 
     @Test
+    public void schemasAndDataThroughTheShellSurviveARestart() throws Exception {
+        Process node = startNode();
+        Result list = datafold("shell", "schema:list");
+        assertEquals(list.err(), 0, list.exit());
+        assertTrue("shipped schemas are discovered", list.out().contains("Note") && list.out().contains("Available"));
+
+        Result refused = datafold("shell", "fold:query", "Note", "title");
+        assertEquals(1, refused.exit());
+        assertTrue(refused.err(), refused.err().contains("SCHEMA_NOT_APPROVED"));
+
+        assertEquals(0, datafold("shell", "schema:approve", "Note").exit());
+        // JSON arguments pass through the Unix shell and Gogo intact, quotes and all.
+        Result created = datafold("shell", "fold:mutate", "Note", "create", "{\"title\": \"it's \\\"quoted\\\"\", \"body\": \"v1\"}");
+        assertEquals(created.err(), 0, created.exit());
+        assertEquals(0, datafold("shell", "fold:mutate", "Note", "update", "{\"body\": \"v2\"}").exit());
+        Result bad = datafold("shell", "fold:mutate", "Note", "update", "{\"nosuchfield\": 1}");
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err(), bad.err().contains("FIELD_NOT_FOUND"));
+
+        node.destroy();
+        assertTrue(node.waitFor(60, TimeUnit.SECONDS));
+        startNode();
+        Result query = datafold("shell", "fold:query", "Note", "title,body");
+        assertEquals(query.err(), 0, query.exit());
+        assertTrue(query.out(), query.out().contains("it's \\\"quoted\\\"") && query.out().contains("v2"));
+        Result history = datafold("shell", "fold:history", "Note", "body");
+        assertEquals(history.err(), 0, history.exit());
+        assertTrue(history.out(), history.out().indexOf("v2") < history.out().indexOf("v1"));
+        assertEquals(0, datafold("stop").exit());
+    }
+
+    @Test
     public void killedNodeRecoversAndSaysSo() throws Exception {
         Process node = startNode();
         String id = nodeId(datafold("shell", "fold:status").out());

@@ -60,28 +60,32 @@ public sealed interface RangeFilter {
         }
     }
 
-    /** A glob over the whole key: {@code *} matches any run of characters, {@code ?} exactly one. */
+    /**
+     * A glob over the whole key: {@code *} matches any run of characters (including none),
+     * {@code ?} exactly one character (one code point), every other character only itself. There
+     * is no escape: a {@code *} or {@code ?} in a key is matched by a wildcard at that position.
+     */
     record KeyPattern(String pattern) implements RangeFilter {
         public KeyPattern {
             Objects.requireNonNull(pattern, "pattern");
         }
 
         @Override
-        public boolean matches(String k) {
-            return glob(pattern, 0, k, 0);
-        }
-
-        private static boolean glob(String p, int pi, String s, int si) {
-            // Iterative matcher with backtracking to the last '*'.
+        public boolean matches(String key) {
+            int[] p = pattern.codePoints().toArray();
+            int[] s = key.codePoints().toArray();
+            int pi = 0;
+            int si = 0;
+            // Greedy, backtracking to the latest '*': linear in practice, O(p*s) at worst.
             int star = -1;
             int mark = 0;
-            while (si < s.length()) {
-                if (pi < p.length() && (p.charAt(pi) == '?' || p.charAt(pi) == s.charAt(si))) {
-                    pi++;
-                    si++;
-                } else if (pi < p.length() && p.charAt(pi) == '*') {
+            while (si < s.length) {
+                if (pi < p.length && p[pi] == '*') {
                     star = pi++;
                     mark = si;
+                } else if (pi < p.length && (p[pi] == '?' || p[pi] == s[si])) {
+                    pi++;
+                    si++;
                 } else if (star >= 0) {
                     pi = star + 1;
                     si = ++mark;
@@ -89,10 +93,19 @@ public sealed interface RangeFilter {
                     return false;
                 }
             }
-            while (pi < p.length() && p.charAt(pi) == '*') {
+            while (pi < p.length && p[pi] == '*') {
                 pi++;
             }
-            return pi == p.length();
+            return pi == p.length;
+        }
+
+        /** The characters before the first wildcard: every matching key starts with them. */
+        public String literalPrefix() {
+            int end = 0;
+            while (end < pattern.length() && pattern.charAt(end) != '*' && pattern.charAt(end) != '?') {
+                end++;
+            }
+            return pattern.substring(0, end);
         }
     }
 }

@@ -95,7 +95,7 @@ public final class AdminClient {
                 }
             }
             if (!words.isEmpty()) {
-                return execute(in, o, String.join(" ", words), out, err);
+                return execute(in, o, commandLine(words), out, err);
             }
             return interactive(in, o, out, err);
         } catch (IOException e) {
@@ -208,6 +208,30 @@ public final class AdminClient {
         err.println("cannot reach the node at " + socket + (last == null ? ": no socket (is the node running?)"
                 : ": " + last.getMessage()));
         return null;
+    }
+
+    /**
+     * One argument is a Gogo command line as it is ({@code "lb; fold:diag"}). Several arguments are
+     * words: each that is not a plain word is single-quoted for Gogo, so that JSON given on a Unix shell
+     * command line ({@code fold:mutate Note create '{"title": "hi"}'}) reaches the command intact.
+     */
+    static String commandLine(List<String> words) {
+        if (words.size() == 1) {
+            return words.get(0);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String w : words) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            if (!w.isEmpty() && w.matches("[A-Za-z0-9_:.,/@+=-]+")) {
+                sb.append(w);
+            } else {
+                // Single quotes are literal in Gogo; a quote inside is written '\'' as in POSIX shells.
+                sb.append('\'').append(w.replace("'", "'\\''")).append('\'');
+            }
+        }
+        return sb.toString();
     }
 
     static Path defaultSocket() {

@@ -1,0 +1,576 @@
+package org.datafold.core.internal.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import org.datafold.api.ErrorCode;
+import org.datafold.api.FoldException;
+import org.datafold.api.query.AtomVersion;
+import org.datafold.api.query.Caller;
+import org.datafold.api.query.FieldOutcome;
+import org.datafold.api.query.Mutation;
+import org.datafold.api.query.MutationResult;
+import org.datafold.api.query.Query;
+import org.datafold.api.query.QueryResult;
+import org.datafold.api.schema.FieldDefinition;
+import org.datafold.api.schema.Schema;
+import org.datafold.core.internal.engine.FieldAccessPolicy.Access;
+import org.datafold.schema.api.SchemaRegistry;
+import org.datafold.storage.api.Repository;
+import org.datafold.storage.api.RepositoryDescriptor;
+import org.datafold.storage.api.Storage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+
+/**
+ * The data engine: reads and writes versioned field values of approved schemas.
+ *
+ * <h2>Data model</h2>
+ * Two repositories. {@code atoms} holds every {@link Atom} (immutable versions) by uuid;
+ * {@code atom_refs} holds the head of each field's history ({@link AtomRef}) under the field's
+ * data reference ({@code refAtomUuid} of its approved definition), or {@code <ref>/<rangeKey>}
+ * for a row of a range schema. Keying by the reference rather than by schema and field names
+ * makes mapped fields, which carry the reference of the field they map to, read and write the
+ * same data.
+ *
+ * <h2>Mutations</h2>
+ * Everything that can be checked without storage is checked first: the schema is approved, every
+ * field exists, may be written (not {@code writable: false}, not computed by a transform, allowed
+ * by the {@link FieldAccessPolicy}) and its value fits ({@link JsonValues}); a range mutation has
+ * its range key field with a value that keys a row. Then the whole mutation runs as one storage
+ * transaction: the heads of every field are read with a write lock ({@code getForUpdate}, in key
+ * order so that mutations of several fields cannot deadlock), {@code UPDATE} and {@code DELETE}
+ * fail with {@code NO_VALUE} on a field that was never written, and each field gets a new atom
+ * whose {@code prevAtomUuid} is the previous head. Concurrent mutations of one field therefore
+ * queue on its head and form one linear history. Field-change events are published after the
+ * commit.
+ *
+ * <p>Semantics where the API leaves room:
+ * <ul>
+ * <li>{@code CREATE} writes whether or not the field has a value (it does not fail on an existing
+ * value); only {@code UPDATE} and {@code DELETE} need one.</li>
+ * <li>A field "has a value" once any atom was written for it, a {@code Deleted} one included: a
+ * deleted field can be updated or deleted again.</li>
+ * <li>In a range mutation the range key field is also a field of the row: the first
+ * {@code CREATE} or {@code UPDATE} of the row writes it (its value as given, so a number stays a
+ * number; the row is keyed by its string form). Later mutations of the row leave it alone, since
+ * it can only hold the row's key, unless it was deleted with the whole row. An {@code UPDATE} of
+ * a row that was never created fails with {@code NO_VALUE} on the range key field. A mutation
+ * whose only field is the range key of an existing row writes nothing.</li>
+ * <li>In a range {@code DELETE} the range key only selects the row and is not deleted itself,
+ * unless it is the only field given: then the whole row is deleted (every field of the row that
+ * has a value and that the caller may write, the range key field included; fields that are not
+ * writable keep their values); {@code NO_VALUE} if the row has none.</li>
+ * <li>Range keys are at most {@value #MAX_RANGE_KEY_BYTES} bytes in UTF-8.</li>
+ * </ul>
+ *
+ * <h2>Queries and history</h2>
+ * Reads take no transaction of their own: each field's head and atom are read with one storage
+ * read each, so readers never wait for writers of other fields. A query returns the latest
+ * committed value of each field; it is not a snapshot across fields (a query running while a
+ * mutation of two fields commits may see one field before and the other after it). Schema
+ * lookups are served from the registry's memory.
+ */
+public final class FoldEngine {
+
+    static final RepositoryDescriptor<Atom> ATOMS = new RepositoryDescriptor<>("atoms", Atom.class);
+    static final RepositoryDescriptor<AtomRef> ATOM_REFS = new RepositoryDescriptor<>("atom_refs", AtomRef.class);
+
+    /** The longest range key, in UTF-8 bytes. */
+    public static final int MAX_RANGE_KEY_BYTES = 512;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FoldEngine.class);
+
+    private final Storage storage;
+    private final SchemaRegistry registry;
+    private final FieldChangePublisher publisher;
+    private final FieldAccessPolicy accessPolicy;
+    private final Repository<Atom> atoms;
+    private final Repository<AtomRef> refs;
+
+    /** An engine that lets every caller read and write every field. */
+    public FoldEngine(Storage storage, SchemaRegistry registry, FieldChangePublisher publisher) {
+        this(storage, registry, publisher, FieldAccessPolicy.ALLOW_ALL);
+    }
+
+    public FoldEngine(Storage storage, SchemaRegistry registry, FieldChangePublisher publisher,
+            FieldAccessPolicy accessPolicy) {
+        this.storage = Objects.requireNonNull(storage, "storage");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.publisher = Objects.requireNonNull(publisher, "publisher");
+        this.accessPolicy = Objects.requireNonNull(accessPolicy, "accessPolicy");
+        this.atoms = storage.repository(ATOMS);
+        this.refs = storage.repository(ATOM_REFS);
+    }
+
+    // ================================================================ mutations
+
+    /** When a planned write happens, given the field's current head. */
+    private enum Condition {
+        /** Always. */
+        ALWAYS,
+        /** Only if the field has a value (whole-row deletes skip fields the row never had). */
+        IF_ANY_VALUE,
+        /** Only if the field has no value or a deleted one (the range key field of a row). */
+        IF_NO_LIVE_VALUE
+    }
+
+    /**
+     * One field write of a mutation, planned before the transaction.
+     *
+     * @param needsValue fail with {@code NO_VALUE} if the field was never written
+     */
+    private record FieldWrite(String field, String ref, String refKey, JsonNode content,
+            AtomVersion.Status status, boolean needsValue, Condition condition) {
+
+        boolean happens(AtomRef head) {
+            return switch (condition) {
+                case ALWAYS -> true;
+                case IF_ANY_VALUE -> head != null;
+                case IF_NO_LIVE_VALUE -> head == null || head.deleted();
+            };
+        }
+    }
+
+    /** A checked mutation, ready to be written. */
+    private record Plan(Schema schema, Mutation.Type type, String rangeKey, String sourceKey, List<FieldWrite> writes) {
+    }
+
+    /** What the transaction produced. */
+    private record Committed(MutationResult result, List<FieldChangeEvent> events) {
+    }
+
+    /**
+     * Writes the fields of a mutation, all or nothing.
+     *
+     * @throws FoldException {@code SCHEMA_NOT_FOUND}, {@code SCHEMA_NOT_APPROVED},
+     *         {@code FIELD_NOT_FOUND}, {@code FIELD_NOT_WRITABLE}, {@code PERMISSION_DENIED},
+     *         {@code INVALID_VALUE}, {@code NO_VALUE}, or a storage error; nothing is written then
+     */
+    public MutationResult mutate(Caller caller, Mutation mutation) {
+        requireArgument(caller != null, "caller must not be null");
+        requireArgument(mutation != null, "mutation must not be null");
+        Schema schema = registry.approved(mutation.schema());
+        Plan plan = plan(caller, schema, mutation);
+        Committed committed = storage.inTransaction(() -> write(plan));
+        publish(committed.events());
+        return committed.result();
+    }
+
+    private Plan plan(Caller caller, Schema schema, Mutation mutation) {
+        Map<String, Object> values = mutation.values();
+        String name = schema.name();
+        if (values.isEmpty()) {
+            throw new FoldException(ErrorCode.INVALID_VALUE, "a mutation of " + name + " needs at least one field",
+                    Map.of("schema", name), null);
+        }
+        String rangeKey = null;
+        JsonNode rangeKeyValue = null;
+        String keyField = schema.type().isRange() ? schema.type().rangeKey() : null;
+        if (keyField != null) {
+            if (!values.containsKey(keyField)) {
+                throw new FoldException(ErrorCode.INVALID_VALUE, "a mutation of range schema " + name
+                        + " needs its range key field '" + keyField + "' with a non-blank value",
+                        Map.of("schema", name, "field", keyField), null);
+            }
+            rangeKeyValue = JsonValues.toJson(values.get(keyField), name, keyField);
+            rangeKey = checkedRangeKey(name, keyField, rangeKeyValue);
+        }
+
+        List<FieldWrite> writes = new ArrayList<>(values.size());
+        boolean wholeRow = mutation.type() == Mutation.Type.DELETE && keyField != null && values.size() == 1;
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            String field = e.getKey();
+            boolean isKeyField = field != null && field.equals(keyField);
+            if (isKeyField && mutation.type() == Mutation.Type.DELETE) {
+                // Selects the row; deleted only with the whole row (below).
+                continue;
+            }
+            FieldDefinition def = writableField(caller, schema, field);
+            String ref = def.refAtomUuid();
+            String refKey = rangeKey == null ? ref : ref + "/" + rangeKey;
+            switch (mutation.type()) {
+                case CREATE, UPDATE -> {
+                    JsonNode content = isKeyField ? rangeKeyValue : JsonValues.toJson(e.getValue(), name, field);
+                    writes.add(new FieldWrite(field, ref, refKey, content, AtomVersion.Status.ACTIVE,
+                            mutation.type() == Mutation.Type.UPDATE,
+                            isKeyField ? Condition.IF_NO_LIVE_VALUE : Condition.ALWAYS));
+                }
+                case DELETE -> writes.add(deletion(field, ref, refKey, Condition.ALWAYS));
+            }
+        }
+        if (wholeRow) {
+            // Deleting a whole row: every writable field of the schema that has a value in it.
+            for (Map.Entry<String, FieldDefinition> f : schema.fields().entrySet()) {
+                FieldDefinition def = f.getValue();
+                if (isWritable(def) && accessPolicy.denial(caller, schema, f.getKey(), Access.WRITE).isEmpty()) {
+                    String ref = requireRef(schema, f.getKey(), def);
+                    writes.add(deletion(f.getKey(), ref, ref + "/" + rangeKey, Condition.IF_ANY_VALUE));
+                }
+            }
+        }
+        return new Plan(schema, mutation.type(), rangeKey, caller.sourceKey(), writes);
+    }
+
+    private static FieldWrite deletion(String field, String ref, String refKey, Condition condition) {
+        return new FieldWrite(field, ref, refKey, NullNode.getInstance(), AtomVersion.Status.DELETED,
+                condition == Condition.ALWAYS, condition);
+    }
+
+    private static String checkedRangeKey(String schema, String keyField, JsonNode value) {
+        String key = JsonValues.rangeKeyText(value);
+        Map<String, Object> context = Map.of("schema", schema, "field", keyField);
+        if (key == null) {
+            throw new FoldException(ErrorCode.INVALID_VALUE, "the range key " + schema + "." + keyField
+                    + " must be a string, a number or a boolean, not " + describe(value), context, null);
+        }
+        if (key.isBlank()) {
+            throw new FoldException(ErrorCode.INVALID_VALUE, "the range key " + schema + "." + keyField
+                    + " must not be blank", context, null);
+        }
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_RANGE_KEY_BYTES) {
+            throw new FoldException(ErrorCode.INVALID_VALUE, "the range key " + schema + "." + keyField + " is "
+                    + bytes + " bytes long in UTF-8; at most " + MAX_RANGE_KEY_BYTES + " are allowed", context, null);
+        }
+        return key;
+    }
+
+    private static String describe(JsonNode value) {
+        if (value.isNull()) {
+            return "null";
+        }
+        return value.isArray() ? "a list" : value.isObject() ? "a map" : value.getNodeType().name().toLowerCase();
+    }
+
+    private FieldDefinition writableField(Caller caller, Schema schema, String field) {
+        FieldDefinition def = knownField(schema, field);
+        Map<String, Object> context = Map.of("schema", schema.name(), "field", field);
+        if (def.transform() != null) {
+            throw new FoldException(ErrorCode.FIELD_NOT_WRITABLE, "field " + schema.name() + "." + field
+                    + " is computed by a transform and cannot be written", context, null);
+        }
+        if (!def.writable()) {
+            throw new FoldException(ErrorCode.FIELD_NOT_WRITABLE, "field " + schema.name() + "." + field
+                    + " is not writable", context, null);
+        }
+        Optional<String> denial = accessPolicy.denial(caller, schema, field, Access.WRITE);
+        if (denial.isPresent()) {
+            throw new FoldException(ErrorCode.PERMISSION_DENIED, denial.get(), context, null);
+        }
+        requireRef(schema, field, def);
+        return def;
+    }
+
+    private static boolean isWritable(FieldDefinition def) {
+        return def.writable() && def.transform() == null;
+    }
+
+    private Committed write(Plan plan) {
+        // Lock every head in key order first, so that mutations sharing fields queue instead of
+        // deadlocking, then check, then write. Re-run from scratch on a storage conflict retry.
+        TreeMap<String, AtomRef> heads = new TreeMap<>();
+        for (FieldWrite w : plan.writes()) {
+            heads.put(w.refKey(), null);
+        }
+        for (Map.Entry<String, AtomRef> head : heads.entrySet()) {
+            head.setValue(refs.getForUpdate(head.getKey()).orElse(null));
+        }
+        Schema schema = plan.schema();
+        for (FieldWrite w : plan.writes()) {
+            if (w.needsValue() && heads.get(w.refKey()) == null) {
+                throw noValue(schema.name(), w.field(), plan.rangeKey());
+            }
+        }
+
+        Instant now = Instant.now();
+        Map<String, String> written = new LinkedHashMap<>();
+        List<FieldChangeEvent> events = new ArrayList<>(plan.writes().size());
+        Set<String> changed = new LinkedHashSet<>();
+        for (FieldWrite w : plan.writes()) {
+            AtomRef head = heads.get(w.refKey());
+            if (!w.happens(head)) {
+                continue;
+            }
+            String uuid = UUID.randomUUID().toString();
+            atoms.put(uuid, new Atom(uuid, schema.name(), w.field(), plan.rangeKey(), plan.sourceKey(), now,
+                    head == null ? null : head.atomUuid(), w.content(), w.status()));
+            heads.put(w.refKey(), new AtomRef(uuid, head == null ? 1 : head.versions() + 1,
+                    w.status() == AtomVersion.Status.DELETED));
+            changed.add(w.refKey());
+            written.put(w.field(), uuid);
+            events.add(new FieldChangeEvent(schema.name(), w.field(), plan.rangeKey(), uuid, w.ref(),
+                    plan.sourceKey(), plan.type().name()));
+        }
+        if (written.isEmpty() && plan.type() == Mutation.Type.DELETE) {
+            // A whole-row delete of a row that has no value at all.
+            throw new FoldException(ErrorCode.NO_VALUE, "row '" + plan.rangeKey() + "' of " + schema.name()
+                    + " has no value to delete", Map.of("schema", schema.name(), "rangeKey", plan.rangeKey()), null);
+        }
+        for (String refKey : changed) {
+            refs.put(refKey, heads.get(refKey));
+        }
+        return new Committed(new MutationResult(schema.name(), plan.rangeKey(), written), events);
+    }
+
+    private static FoldException noValue(String schema, String field, String rangeKey) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("schema", schema);
+        context.put("field", field);
+        if (rangeKey != null) {
+            context.put("rangeKey", rangeKey);
+        }
+        return new FoldException(ErrorCode.NO_VALUE, "field " + schema + "." + field
+                + (rangeKey == null ? "" : " of row '" + rangeKey + "'") + " has no value yet", context, null);
+    }
+
+    private void publish(List<FieldChangeEvent> events) {
+        try {
+            publisher.publish(events);
+        } catch (RuntimeException e) {
+            // The mutation is committed; a failing subscriber path must not turn it into an error.
+            LOG.warn("could not publish {} field change(s) of {}: {}", events.size(),
+                    events.isEmpty() ? "?" : events.get(0).schema(), e.toString());
+        }
+    }
+
+    // ================================================================ queries
+
+    /** A requested field: its data reference, or the outcome it gets without reading. */
+    private record Requested(String name, String ref, FieldOutcome fixed) {
+    }
+
+    /**
+     * The latest value of each requested field: one row for a single schema, one row per
+     * selected range key (in key order) for a range schema. An unknown or denied field gets its
+     * own outcome; only an unknown or unapproved schema, or a malformed query, fails the call.
+     */
+    public QueryResult query(Caller caller, Query query) {
+        requireArgument(caller != null, "caller must not be null");
+        requireArgument(query != null, "query must not be null");
+        Schema schema = registry.approved(query.schema());
+        requireArgument(!query.fields().isEmpty(), "a query of " + schema.name() + " needs at least one field");
+        requireArgument(!query.includeHistory() || query.historyLimit() >= 1,
+                "historyLimit must be at least 1 when includeHistory is set (was " + query.historyLimit() + ")");
+        int historyLimit = query.includeHistory() ? query.historyLimit() : 0;
+
+        List<Requested> requested = new ArrayList<>(query.fields().size());
+        Set<String> seen = new LinkedHashSet<>();
+        for (String name : query.fields()) {
+            requireArgument(name != null, "field names must not be null");
+            if (seen.add(name)) {
+                requested.add(resolve(caller, schema, name));
+            }
+        }
+
+        if (!schema.type().isRange()) {
+            requireArgument(query.filter() == null, schema.name() + " is a single schema: a range filter does not apply");
+            Map<String, FieldOutcome> fields = new LinkedHashMap<>();
+            for (Requested r : requested) {
+                fields.put(r.name(), r.fixed() != null ? r.fixed() : read(refs.get(r.ref()).orElse(null), historyLimit));
+            }
+            return new QueryResult(schema.name(), List.of(new QueryResult.Row(null, fields)));
+        }
+
+        TreeMap<String, Map<String, AtomRef>> rows = findRows(schema, requested, RowSelection.of(query.filter()));
+        List<QueryResult.Row> result = new ArrayList<>(rows.size());
+        for (Map.Entry<String, Map<String, AtomRef>> row : rows.entrySet()) {
+            Map<String, FieldOutcome> fields = new LinkedHashMap<>();
+            for (Requested r : requested) {
+                fields.put(r.name(), r.fixed() != null ? r.fixed() : read(row.getValue().get(r.ref()), historyLimit));
+            }
+            result.add(new QueryResult.Row(row.getKey(), fields));
+        }
+        return new QueryResult(schema.name(), result);
+    }
+
+    private Requested resolve(Caller caller, Schema schema, String name) {
+        FieldDefinition def = schema.field(name);
+        if (def == null) {
+            return new Requested(name, null, FieldOutcome.error(ErrorCode.FIELD_NOT_FOUND,
+                    "schema " + schema.name() + " has no field '" + name + "'"));
+        }
+        // The one place where a per-field read decision is made.
+        Optional<String> denial = accessPolicy.denial(caller, schema, name, Access.READ);
+        if (denial.isPresent()) {
+            return new Requested(name, null, FieldOutcome.denied(denial.get()));
+        }
+        return new Requested(name, requireRef(schema, name, def), null);
+    }
+
+    /**
+     * The selected rows of a range schema, in key order, each with the heads found for the range
+     * key field and the readable requested fields. A row exists when any of them has a value in it.
+     */
+    private TreeMap<String, Map<String, AtomRef>> findRows(Schema schema, List<Requested> requested,
+            RowSelection selection) {
+        Set<String> rowRefs = new LinkedHashSet<>();
+        String keyField = schema.type().rangeKey();
+        FieldDefinition keyDef = keyField == null ? null : schema.field(keyField);
+        if (keyDef != null && keyDef.refAtomUuid() != null) {
+            rowRefs.add(keyDef.refAtomUuid());
+        }
+        for (Requested r : requested) {
+            if (r.ref() != null) {
+                rowRefs.add(r.ref());
+            }
+        }
+        TreeMap<String, Map<String, AtomRef>> rows = new TreeMap<>(RowSelection.KEY_ORDER);
+        if (selection.isExact()) {
+            for (String key : selection.exactKeys()) {
+                if (!isStorableKeyPart(key)) {
+                    continue; // no row can have it
+                }
+                for (String ref : rowRefs) {
+                    AtomRef head = refs.get(ref + "/" + key).orElse(null);
+                    if (head != null) {
+                        rows.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(ref, head);
+                    }
+                }
+            }
+            return rows;
+        }
+        if (!isStorableKeyPart(selection.scanPrefix())) {
+            return rows;
+        }
+        for (String ref : rowRefs) {
+            String refPrefix = ref + "/";
+            for (Repository.Entry<AtomRef> e : refs.scanPrefix(refPrefix + selection.scanPrefix())) {
+                String key = e.key().substring(refPrefix.length());
+                if (selection.matches(key)) {
+                    rows.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(ref, e.value());
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Whether a range key (or a prefix of one) could be part of a stored key. */
+    private static boolean isStorableKeyPart(String key) {
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return key.length() <= MAX_RANGE_KEY_BYTES
+                && key.getBytes(StandardCharsets.UTF_8).length <= MAX_RANGE_KEY_BYTES;
+    }
+
+    /** The outcome of one field from its head: its latest value, with its history if asked. */
+    private FieldOutcome read(AtomRef head, int historyLimit) {
+        if (head == null) {
+            return FieldOutcome.noValue();
+        }
+        try {
+            Atom atom = atom(head.atomUuid());
+            List<AtomVersion> history = historyLimit > 0 ? walk(atom, historyLimit) : List.of();
+            return FieldOutcome.ok(JsonValues.toJava(atom.content()), atom.uuid(), history);
+        } catch (FoldException e) {
+            if (e.code() == ErrorCode.STORAGE_CORRUPTED) {
+                return FieldOutcome.error(e.code(), e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    // ================================================================ history
+
+    /**
+     * The versions of one field (of one row, for a range schema), newest first, at most
+     * {@code limit}; empty when the field was never written.
+     */
+    public List<AtomVersion> history(Caller caller, String schemaName, String field, String rangeKey, int limit) {
+        requireArgument(caller != null, "caller must not be null");
+        requireArgument(schemaName != null, "schema must not be null");
+        requireArgument(field != null, "field must not be null");
+        requireArgument(limit >= 1, "limit must be at least 1 (was " + limit + ")");
+        Schema schema = registry.approved(schemaName);
+        FieldDefinition def = knownField(schema, field);
+        Optional<String> denial = accessPolicy.denial(caller, schema, field, Access.READ);
+        if (denial.isPresent()) {
+            throw new FoldException(ErrorCode.PERMISSION_DENIED, denial.get(),
+                    Map.of("schema", schema.name(), "field", field), null);
+        }
+        String ref = requireRef(schema, field, def);
+        String refKey;
+        if (schema.type().isRange()) {
+            if (rangeKey == null || rangeKey.isBlank()) {
+                throw new FoldException(ErrorCode.INVALID_VALUE, "the history of " + schema.name() + "." + field
+                        + " needs a non-blank range key (" + schema.name() + " is a range schema)",
+                        Map.of("schema", schema.name(), "field", field), null);
+            }
+            if (!isStorableKeyPart(rangeKey)) {
+                return List.of();
+            }
+            refKey = ref + "/" + rangeKey;
+        } else {
+            requireArgument(rangeKey == null, schema.name() + " is a single schema: it has no range key");
+            refKey = ref;
+        }
+        Optional<AtomRef> head = refs.get(refKey);
+        return head.isEmpty() ? List.of() : walk(atom(head.get().atomUuid()), limit);
+    }
+
+    /** The chain of versions from {@code newest}, following {@code prevAtomUuid}, at most {@code limit}. */
+    private List<AtomVersion> walk(Atom newest, int limit) {
+        List<AtomVersion> versions = new ArrayList<>(Math.min(limit, 16));
+        Atom atom = newest;
+        while (true) {
+            versions.add(atom.toVersion());
+            if (versions.size() >= limit || atom.prevAtomUuid() == null) {
+                return versions;
+            }
+            atom = atom(atom.prevAtomUuid());
+        }
+    }
+
+    private Atom atom(String uuid) {
+        return atoms.get(uuid).orElseThrow(() -> new FoldException(ErrorCode.STORAGE_CORRUPTED,
+                "atom " + uuid + " is referenced but missing", Map.of("repository", ATOMS.name(), "key", uuid), null));
+    }
+
+    // ================================================================ helpers
+
+    private static FieldDefinition knownField(Schema schema, String field) {
+        FieldDefinition def = field == null ? null : schema.field(field);
+        if (def == null) {
+            Map<String, Object> context = new LinkedHashMap<>();
+            context.put("schema", schema.name());
+            context.put("field", String.valueOf(field));
+            throw new FoldException(ErrorCode.FIELD_NOT_FOUND,
+                    "schema " + schema.name() + " has no field '" + field + "'", context, null);
+        }
+        return def;
+    }
+
+    private static String requireRef(Schema schema, String field, FieldDefinition def) {
+        String ref = def.refAtomUuid();
+        if (ref == null || ref.isEmpty()) {
+            throw new FoldException(ErrorCode.INTERNAL, "approved field " + schema.name() + "." + field
+                    + " has no data reference", Map.of("schema", schema.name(), "field", field), null);
+        }
+        return ref;
+    }
+
+    private static void requireArgument(boolean condition, String message) {
+        if (!condition) {
+            throw new FoldException(ErrorCode.INVALID_ARGUMENT, message);
+        }
+    }
+}

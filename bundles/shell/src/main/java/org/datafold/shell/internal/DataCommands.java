@@ -1,0 +1,107 @@
+package org.datafold.shell.internal;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.datafold.api.ErrorCode;
+import org.datafold.api.FoldException;
+import org.datafold.api.FoldNode;
+import org.datafold.api.query.Caller;
+import org.datafold.api.query.Mutation;
+import org.datafold.api.query.Query;
+import org.datafold.api.query.QueryResult;
+import org.datafold.api.query.RangeFilter;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * {@code fold:mutate}, {@code fold:query}, {@code fold:history}: the owner reads and writes data
+ * from the shell. Output is JSON.
+ */
+@Component(service = DataCommands.class, property = {
+        "osgi.command.scope=fold",
+        "osgi.command.function=mutate",
+        "osgi.command.function=query",
+        "osgi.command.function=history" })
+public final class DataCommands {
+
+    private final FoldNode node;
+
+    @Activate
+    public DataCommands(@Reference FoldNode node) {
+        this.node = node;
+    }
+
+    @Descriptor("Write fields of a schema (all or nothing) and print the atoms written, as JSON")
+    public String mutate(
+            @Descriptor("schema name") String schema,
+            @Descriptor("create, update or delete") String type,
+            @Descriptor("JSON object of field values, e.g. '{\"title\": \"hi\"}'; for a range schema it includes the range key")
+            String values) {
+        Mutation.Type t;
+        try {
+            t = Mutation.Type.valueOf(type.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new FoldException(ErrorCode.INVALID_ARGUMENT,
+                    "mutation type must be create, update or delete, was '" + type + "'");
+        }
+        return Json.print(Json.mutation(node.mutate(Caller.localOwner(),
+                new Mutation(schema, t, Json.object(values, "the values")))));
+    }
+
+    @Descriptor("Read the latest values of fields, as JSON")
+    public String query(
+            @Descriptor("show each field's versions too, at most this many (0: none)")
+            @Parameter(names = { "-h", "--history" }, absentValue = "0") int history,
+            @Descriptor("schema name") String schema,
+            @Descriptor("comma-separated field names") String fields) {
+        return run(schema, fields, null, history);
+    }
+
+    @Descriptor("Read the latest values of fields of the rows of a range schema selected by a filter, as JSON")
+    public String query(
+            @Descriptor("show each field's versions too, at most this many (0: none)")
+            @Parameter(names = { "-h", "--history" }, absentValue = "0") int history,
+            @Descriptor("schema name") String schema,
+            @Descriptor("comma-separated field names") String fields,
+            @Descriptor("range filter: {\"Key\": k}, {\"KeyPrefix\": p}, {\"KeyRange\": {\"start\": a, \"end\": b}}, {\"Keys\": [..]}, {\"KeyPattern\": \"a*\"}")
+            String filter) {
+        return run(schema, fields, Json.filter(filter), history);
+    }
+
+    private String run(String schema, String fields, RangeFilter filter, int history) {
+        List<String> names = Arrays.stream(fields.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (names.isEmpty()) {
+            throw new FoldException(ErrorCode.INVALID_ARGUMENT, "name at least one field");
+        }
+        if (history < 0) {
+            throw new FoldException(ErrorCode.INVALID_ARGUMENT, "--history must be >= 0");
+        }
+        QueryResult result = node.query(Caller.localOwner(), new Query(schema, names, filter, history > 0, history));
+        boolean range = node.schema(schema).schema().type().isRange();
+        return Json.print(Json.result(result, range));
+    }
+
+    @Descriptor("Print the versions of a field, newest first, as a JSON array")
+    public String history(
+            @Descriptor("the most versions to print")
+            @Parameter(names = { "-n", "--limit" }, absentValue = "100") int limit,
+            @Descriptor("schema name") String schema,
+            @Descriptor("field name") String field) {
+        return Json.print(Json.history(node.history(Caller.localOwner(), schema, field, null, limit)));
+    }
+
+    @Descriptor("Print the versions of a field of one row of a range schema, newest first, as a JSON array")
+    public String history(
+            @Descriptor("the most versions to print")
+            @Parameter(names = { "-n", "--limit" }, absentValue = "100") int limit,
+            @Descriptor("schema name") String schema,
+            @Descriptor("field name") String field,
+            @Descriptor("range key of the row") String rangeKey) {
+        return Json.print(Json.history(node.history(Caller.localOwner(), schema, field, rangeKey, limit)));
+    }
+}

@@ -1,0 +1,131 @@
+package org.datafold.shell.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+import org.apache.felix.service.command.Descriptor;
+import org.datafold.api.ErrorCode;
+import org.datafold.api.FoldException;
+import org.datafold.api.FoldNode;
+import org.datafold.api.schema.DiscoveryReport;
+import org.datafold.api.schema.FieldDefinition;
+import org.datafold.api.schema.Schema;
+import org.datafold.api.schema.SchemaInfo;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** {@code schema:*}: the schemas of the node and their lifecycle. */
+@Component(service = SchemaCommands.class, property = {
+        "osgi.command.scope=schema",
+        "osgi.command.function=list",
+        "osgi.command.function=show",
+        "osgi.command.function=load",
+        "osgi.command.function=approve",
+        "osgi.command.function=block",
+        "osgi.command.function=unload",
+        "osgi.command.function=refresh" })
+public final class SchemaCommands {
+
+    private final FoldNode node;
+
+    @Activate
+    public SchemaCommands(@Reference FoldNode node) {
+        this.node = node;
+    }
+
+    @Descriptor("List the schemas: name, state, fields")
+    public String list() {
+        StringBuilder sb = new StringBuilder(String.format("%-24s %-10s %s%n", "NAME", "STATE", "FIELDS"));
+        for (SchemaInfo s : node.schemas()) {
+            sb.append(String.format("%-24s %-10s %s%n", s.schema().name(), s.state().displayName(),
+                    String.join(",", s.schema().fields().keySet())));
+        }
+        return sb.toString();
+    }
+
+    @Descriptor("Show one schema as JSON: state, source, hash, type and fields")
+    public String show(@Descriptor("schema name") String name) {
+        SchemaInfo info = node.schema(name);
+        Schema s = info.schema();
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("name", s.name());
+        out.put("state", info.state().displayName());
+        out.put("source", info.source());
+        out.put("hash", s.hash());
+        out.put("schema_type", s.type().isRange() ? "Range(" + s.type().rangeKey() + ")" : "Single");
+        ObjectNode fields = out.putObject("fields");
+        for (var e : s.fields().entrySet()) {
+            FieldDefinition f = e.getValue();
+            ObjectNode fo = fields.putObject(e.getKey());
+            fo.put("field_type", f.fieldType().jsonName());
+            fo.put("writable", f.writable());
+            fo.put("ref_atom_uuid", f.refAtomUuid());
+            fo.set("permission_policy", Json.MAPPER.valueToTree(f.permissions()));
+            fo.set("payment_config", Json.MAPPER.valueToTree(f.payment()));
+            if (!f.fieldMappers().isEmpty()) {
+                fo.set("field_mappers", Json.MAPPER.valueToTree(f.fieldMappers()));
+            }
+            if (f.transform() != null) {
+                fo.set("transform", Json.MAPPER.valueToTree(f.transform()));
+            }
+        }
+        return Json.print(out);
+    }
+
+    @Descriptor("Load a schema file (absolute, or relative to the node's folder); it becomes Available")
+    public String load(@Descriptor("path of a JSON schema file") String file) {
+        Path path = Path.of(file);
+        if (!path.isAbsolute()) {
+            String home = System.getProperty("datafold.home");
+            path = (home == null ? Path.of("") : Path.of(home)).resolve(path);
+        }
+        String json;
+        try {
+            json = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new FoldException(ErrorCode.NOT_FOUND, "no such file: " + path);
+        } catch (IOException e) {
+            throw new FoldException(ErrorCode.INVALID_ARGUMENT, "cannot read " + path + ": " + e.getMessage());
+        }
+        SchemaInfo info = node.loadSchema(json, "file:" + path.toAbsolutePath().normalize());
+        return info.schema().name() + " " + info.state().displayName();
+    }
+
+    @Descriptor("Approve a schema: it can be queried and written")
+    public String approve(@Descriptor("schema name") String name) {
+        return line(node.approve(name));
+    }
+
+    @Descriptor("Block a schema: no queries or writes; its data is kept")
+    public String block(@Descriptor("schema name") String name) {
+        return line(node.block(name));
+    }
+
+    @Descriptor("Return a schema to Available")
+    public String unload(@Descriptor("schema name") String name) {
+        return line(node.unload(name));
+    }
+
+    @Descriptor("Look for schemas in the schema folder and in bundles again, and print the report")
+    public String refresh() {
+        DiscoveryReport report = node.discover();
+        StringBuilder sb = new StringBuilder(String.format("%-10s %-24s %s%n", "OUTCOME", "NAME", "SOURCE"));
+        for (DiscoveryReport.Entry e : report.entries()) {
+            sb.append(String.format("%-10s %-24s %s%n", e.outcome(), e.name() == null ? "-" : e.name(), e.source()));
+            if (e.error() != null) {
+                sb.append("           ").append(e.error()).append(System.lineSeparator());
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String line(SchemaInfo info) {
+        return info.schema().name() + " " + info.state().displayName();
+    }
+}
