@@ -19,8 +19,10 @@ import org.datafold.storage.api.RepositoryDescriptor;
 import org.datafold.storage.api.RepositoryStats;
 import org.datafold.storage.api.StorageException;
 import org.datafold.storage.api.StorageException.Category;
+import org.datafold.storage.internal.JeStorage.TxnOperation;
 
 import com.sleepycat.je.Cursor;
+import com.sleepycat.je.CursorConfig;
 import com.sleepycat.je.Database;
 import com.sleepycat.je.DatabaseEntry;
 import com.sleepycat.je.LockMode;
@@ -90,10 +92,12 @@ final class JeRepository<T> implements Repository<T> {
     private Optional<T> read(String key, String operation, LockMode lockMode) {
         Map<String, Object> context = StorageErrors.context(name, key, operation);
         DatabaseEntry keyEntry = new DatabaseEntry(encodeKey(key, false, context));
-        byte[] bytes = storage.execute(context, txn -> {
+        TxnOperation<byte[]> op = txn -> {
             DatabaseEntry data = new DatabaseEntry();
             return database.get(txn, keyEntry, data, lockMode) == OperationStatus.SUCCESS ? bytes(data) : null;
-        });
+        };
+        // A plain read needs no transaction of its own; a read for update only makes sense in one.
+        byte[] bytes = lockMode == LockMode.RMW ? storage.execute(context, op) : storage.read(context, op);
         counters.reads.increment();
         return bytes == null ? Optional.empty() : Optional.of(decode(bytes, context));
     }
@@ -102,7 +106,7 @@ final class JeRepository<T> implements Repository<T> {
     public boolean exists(String key) {
         Map<String, Object> context = StorageErrors.context(name, key, "exists");
         DatabaseEntry keyEntry = new DatabaseEntry(encodeKey(key, false, context));
-        boolean exists = storage.execute(context, txn -> {
+        boolean exists = storage.read(context, txn -> {
             DatabaseEntry noData = new DatabaseEntry();
             noData.setPartial(0, 0, true);
             return database.get(txn, keyEntry, noData, LockMode.DEFAULT) == OperationStatus.SUCCESS;
@@ -134,12 +138,13 @@ final class JeRepository<T> implements Repository<T> {
             context.put("limit", limit);
             throw StorageErrors.invalidArgument("limit must be >= 0 (was " + limit + ")", context);
         }
-        List<RawEntry> raw = storage.execute(context, txn -> {
+        List<RawEntry> raw = storage.read(context, txn -> {
             List<RawEntry> found = new ArrayList<>();
             if (limit == 0) {
                 return found;
             }
-            try (Cursor cursor = database.openCursor(txn, null)) {
+            // Without a transaction, each record is read committed and not kept locked.
+            try (Cursor cursor = database.openCursor(txn, txn == null ? CursorConfig.READ_COMMITTED : null)) {
                 DatabaseEntry keyEntry = new DatabaseEntry(prefixBytes);
                 DatabaseEntry data = new DatabaseEntry();
                 // Positions at the first key >= prefix; keys with the prefix follow contiguously.

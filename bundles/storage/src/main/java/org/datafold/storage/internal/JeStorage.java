@@ -519,6 +519,27 @@ public final class JeStorage implements Storage, AutoCloseable {
         }
     }
 
+    /**
+     * Runs a read. Inside the thread's transaction it joins it; outside of one it reads without a
+     * transaction of its own (JE locks the record only for the read, committed data only), which
+     * is much cheaper than a unit of work and lets concurrent readers scale. A read that times out
+     * on a lock held by a writer is retried as a unit of work.
+     */
+    <X> X read(Map<String, Object> context, TxnOperation<X> operation) {
+        ensureOpen(context);
+        if (currentTxn.getTransaction() != null) {
+            return execute(context, operation);
+        }
+        try {
+            return operation.apply(null);
+        } catch (RuntimeException e) {
+            if (StorageErrors.isLockConflict(e)) {
+                return execute(context, operation);
+            }
+            throw StorageErrors.translate(e, closed, context);
+        }
+    }
+
     /** Runs a call that needs no transaction (a count), translating its failures. */
     <X> X call(Map<String, Object> context, Supplier<X> call) {
         ensureOpen(context);
