@@ -4,10 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -17,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.datafold.api.ErrorCode;
 import org.datafold.api.FoldException;
 import org.datafold.api.FoldNode;
@@ -48,22 +43,9 @@ public class DataIT {
               "name": "ItReading",
               "schema_type": {"Range": {"range_key": "sensor"}},
               "payment_config": {"base_multiplier": 1.0, "min_payment_threshold": 0},
-              "fields": {
-                "sensor": {
-                  "field_type": "Range",
-                  "permission_policy": {"read_policy": {"NoRequirement": null}, "write_policy": {"Distance": 0}},
-                  "payment_config": {"base_multiplier": 1.0, "trust_distance_scaling": "None", "min_payment": null},
-                  "field_mappers": {}
-                },
-                "celsius": {
-                  "field_type": "Range",
-                  "permission_policy": {"read_policy": {"NoRequirement": null}, "write_policy": {"Distance": 0}},
-                  "payment_config": {"base_multiplier": 1.0, "trust_distance_scaling": "None", "min_payment": null},
-                  "field_mappers": {}
-                }
-              }
+              "fields": {"sensor": %s, "celsius": %s}
             }
-            """;
+            """.formatted(Gogo.field("Range"), Gogo.field("Range"));
 
     @Inject
     BundleContext context;
@@ -138,17 +120,6 @@ public class DataIT {
     }
 
     private String run(String command) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        CommandSession session = processor.createSession(InputStream.nullInputStream(), out, out);
-        try {
-            Object result = session.execute(command);
-            if (result != null) {
-                out.print(result);
-            }
-            return bytes.toString(StandardCharsets.UTF_8);
-        } finally {
-            session.close();
-        }
+        return Gogo.run(processor, command);
     }
 }

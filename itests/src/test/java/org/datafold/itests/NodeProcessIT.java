@@ -181,6 +181,40 @@ public class NodeProcessIT {
     }
 
     @Test
+    public void permissionsThroughTheShell() throws Exception {
+        startNode();
+        Result whoami = datafold("shell", "perm:whoami");
+        assertEquals(whoami.err(), 0, whoami.exit());
+        assertTrue(Files.exists(home.resolve("data/owner.key")));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("data/owner.key"))));
+        byte[] pkcs8 = Files.readAllBytes(home.resolve("data/owner.key"));
+        String secret = java.util.Base64.getEncoder().encodeToString(
+                java.util.Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length));
+        assertFalse("the private key never reaches the log",
+                Files.readString(home.resolve("logs/datafold.log")).contains(secret.substring(0, 20)));
+
+        java.security.KeyPair pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        byte[] spki = pair.getPublic().getEncoded();
+        String key = java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length));
+
+        assertEquals(0, datafold("shell", "schema:approve", "Contact").exit());
+        assertEquals(0, datafold("shell", "fold:mutate", "Contact", "create", "{\"name\": \"Ada\", \"email\": \"ada@example.org\"}").exit());
+        Result asStranger = datafold("shell", "fold:query", "--as", key, "Contact", "name,email");
+        assertEquals(asStranger.err(), 0, asStranger.exit());
+        assertTrue(asStranger.out(), asStranger.out().contains("PERMISSION_DENIED"));
+
+        assertEquals(0, datafold("shell", "perm:trust", key, "0", "friend").exit());
+        Result asFriend = datafold("shell", "fold:query", "--as", "friend", "Contact", "name,email");
+        assertEquals(asFriend.err(), 0, asFriend.exit());
+        assertTrue(asFriend.out(), asFriend.out().contains("ada@example.org") && !asFriend.out().contains("PERMISSION_DENIED"));
+        Result audit = datafold("shell", "perm:audit");
+        assertEquals(audit.err(), 0, audit.exit());
+        assertTrue(audit.out(), audit.out().contains("DENIED") && audit.out().contains("TRUSTED"));
+        assertFalse("keys appear as fingerprints in the logs", Files.readString(home.resolve("logs/security.log")).contains(key));
+        assertEquals(0, datafold("stop").exit());
+    }
+
+    @Test
     public void killedNodeRecoversAndSaysSo() throws Exception {
         Process node = startNode();
         String id = nodeId(datafold("shell", "fold:status").out());

@@ -41,16 +41,9 @@ public class SchemaBundleIT {
               "name": "Widget",
               "schema_type": "Single",
               "payment_config": {"base_multiplier": 1.0, "min_payment_threshold": 0},
-              "fields": {
-                "label": {
-                  "field_type": "Single",
-                  "permission_policy": {"read_policy": {"NoRequirement": null}, "write_policy": {"Distance": 0}},
-                  "payment_config": {"base_multiplier": 1.0, "trust_distance_scaling": "None", "min_payment": null},
-                  "field_mappers": {}
-                }
-              }
+              "fields": {"label": %s}
             }
-            """;
+            """.formatted(Gogo.field("Single"));
 
     @Inject
     BundleContext context;

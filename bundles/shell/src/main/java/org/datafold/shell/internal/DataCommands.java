@@ -9,6 +9,7 @@ import org.apache.felix.service.command.Parameter;
 import org.datafold.api.ErrorCode;
 import org.datafold.api.FoldException;
 import org.datafold.api.FoldNode;
+import org.datafold.api.permission.PermissionService;
 import org.datafold.api.query.Caller;
 import org.datafold.api.query.Mutation;
 import org.datafold.api.query.Query;
@@ -20,7 +21,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * {@code fold:mutate}, {@code fold:query}, {@code fold:history}: the owner reads and writes data
- * from the shell. Output is JSON.
+ * from the shell, or see what another identity would ({@code --as}). Output is JSON.
  */
 @Component(service = DataCommands.class, property = {
         "osgi.command.scope=fold",
@@ -30,14 +31,23 @@ import org.osgi.service.component.annotations.Reference;
 public final class DataCommands {
 
     private final FoldNode node;
+    private final PermissionService permissions;
 
     @Activate
-    public DataCommands(@Reference FoldNode node) {
+    public DataCommands(@Reference FoldNode node, @Reference PermissionService permissions) {
         this.node = node;
+        this.permissions = permissions;
+    }
+
+    /** The owner, or the identity named by {@code --as} (a key or a label). */
+    private Caller caller(String as) {
+        return as == null || as.isBlank() ? Caller.localOwner() : Caller.key(permissions.resolve(as));
     }
 
     @Descriptor("Write fields of a schema (all or nothing) and print the atoms written, as JSON")
     public String mutate(
+            @Descriptor("evaluate as this identity would: a public key or a label of the trust table (default: the owner)")
+            @Parameter(names = { "--as" }, absentValue = "") String as,
             @Descriptor("schema name") String schema,
             @Descriptor("create, update or delete") String type,
             @Descriptor("JSON object of field values, e.g. '{\"title\": \"hi\"}'; for a range schema it includes the range key")
@@ -49,7 +59,7 @@ public final class DataCommands {
             throw new FoldException(ErrorCode.INVALID_ARGUMENT,
                     "mutation type must be create, update or delete, was '" + type + "'");
         }
-        return Json.print(Json.mutation(node.mutate(Caller.localOwner(),
+        return Json.print(Json.mutation(node.mutate(caller(as),
                 new Mutation(schema, t, Json.object(values, "the values")))));
     }
 
@@ -57,23 +67,27 @@ public final class DataCommands {
     public String query(
             @Descriptor("show each field's versions too, at most this many (0: none)")
             @Parameter(names = { "-h", "--history" }, absentValue = "0") int history,
+            @Descriptor("evaluate as this identity would: a public key or a label of the trust table (default: the owner)")
+            @Parameter(names = { "--as" }, absentValue = "") String as,
             @Descriptor("schema name") String schema,
             @Descriptor("comma-separated field names") String fields) {
-        return run(schema, fields, null, history);
+        return run(caller(as), schema, fields, null, history);
     }
 
     @Descriptor("Read the latest values of fields of the rows of a range schema selected by a filter, as JSON")
     public String query(
             @Descriptor("show each field's versions too, at most this many (0: none)")
             @Parameter(names = { "-h", "--history" }, absentValue = "0") int history,
+            @Descriptor("evaluate as this identity would: a public key or a label of the trust table (default: the owner)")
+            @Parameter(names = { "--as" }, absentValue = "") String as,
             @Descriptor("schema name") String schema,
             @Descriptor("comma-separated field names") String fields,
             @Descriptor("range filter: {\"Key\": k}, {\"KeyPrefix\": p}, {\"KeyRange\": {\"start\": a, \"end\": b}}, {\"Keys\": [..]}, {\"KeyPattern\": \"a*\"}")
             String filter) {
-        return run(schema, fields, Json.filter(filter), history);
+        return run(caller(as), schema, fields, Json.filter(filter), history);
     }
 
-    private String run(String schema, String fields, RangeFilter filter, int history) {
+    private String run(Caller caller, String schema, String fields, RangeFilter filter, int history) {
         List<String> names = Arrays.stream(fields.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (names.isEmpty()) {
             throw new FoldException(ErrorCode.INVALID_ARGUMENT, "name at least one field");
@@ -81,7 +95,7 @@ public final class DataCommands {
         if (history < 0) {
             throw new FoldException(ErrorCode.INVALID_ARGUMENT, "--history must be >= 0");
         }
-        QueryResult result = node.query(Caller.localOwner(), new Query(schema, names, filter, history > 0, history));
+        QueryResult result = node.query(caller, new Query(schema, names, filter, history > 0, history));
         boolean range = node.schema(schema).schema().type().isRange();
         return Json.print(Json.result(result, range));
     }
@@ -90,18 +104,22 @@ public final class DataCommands {
     public String history(
             @Descriptor("the most versions to print")
             @Parameter(names = { "-n", "--limit" }, absentValue = "100") int limit,
+            @Descriptor("evaluate as this identity would: a public key or a label of the trust table (default: the owner)")
+            @Parameter(names = { "--as" }, absentValue = "") String as,
             @Descriptor("schema name") String schema,
             @Descriptor("field name") String field) {
-        return Json.print(Json.history(node.history(Caller.localOwner(), schema, field, null, limit)));
+        return Json.print(Json.history(node.history(caller(as), schema, field, null, limit)));
     }
 
     @Descriptor("Print the versions of a field of one row of a range schema, newest first, as a JSON array")
     public String history(
             @Descriptor("the most versions to print")
             @Parameter(names = { "-n", "--limit" }, absentValue = "100") int limit,
+            @Descriptor("evaluate as this identity would: a public key or a label of the trust table (default: the owner)")
+            @Parameter(names = { "--as" }, absentValue = "") String as,
             @Descriptor("schema name") String schema,
             @Descriptor("field name") String field,
             @Descriptor("range key of the row") String rangeKey) {
-        return Json.print(Json.history(node.history(Caller.localOwner(), schema, field, rangeKey, limit)));
+        return Json.print(Json.history(node.history(caller(as), schema, field, rangeKey, limit)));
     }
 }

@@ -9,6 +9,8 @@ import org.apache.felix.service.command.Descriptor;
 import org.datafold.api.node.ComponentProblem;
 import org.datafold.api.node.Diagnostics;
 import org.datafold.api.node.NodeInfo;
+import org.datafold.api.permission.PermissionService;
+import org.datafold.api.permission.PublicKeys;
 import org.datafold.storage.api.Storage;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -41,6 +43,10 @@ public final class NodeCommands {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile Storage storage;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile PermissionService permissions;
+
     @Activate
     public NodeCommands(BundleContext context, @Reference Diagnostics diagnostics) {
         this.context = context;
@@ -48,7 +54,7 @@ public final class NodeCommands {
     }
 
     /** What {@code fold:status} shows, as data. */
-    public record Status(String nodeId, Instant startedAt, Duration uptime, boolean ready, int problems,
+    public record Status(String nodeId, String ownerKey, Instant startedAt, Duration uptime, boolean ready, int problems,
             String dataDirectory, List<BundleLine> bundles) {
     }
 
@@ -56,7 +62,7 @@ public final class NodeCommands {
     public record BundleLine(long id, String state, int level, String symbolicName, String version) {
     }
 
-    @Descriptor("Show the node's id, uptime, readiness, data directory and bundles")
+    @Descriptor("Show the node's id, owner key, uptime, readiness, data directory and bundles")
     public String status() {
         return format(collect());
     }
@@ -64,6 +70,7 @@ public final class NodeCommands {
     Status collect() {
         NodeInfo n = node;
         Storage s = storage;
+        PermissionService p = permissions;
         Instant started = n != null ? n.startedAt()
                 : Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
         List<ComponentProblem> problems = diagnostics.problems();
@@ -72,7 +79,8 @@ public final class NodeCommands {
                         b.adapt(BundleStartLevel.class) == null ? 0 : b.adapt(BundleStartLevel.class).getStartLevel(),
                         b.getSymbolicName(), b.getVersion().toString()))
                 .toList();
-        return new Status(n == null ? "(unavailable: storage not open)" : n.nodeId(), started,
+        return new Status(n == null ? "(unavailable: storage not open)" : n.nodeId(),
+                p == null ? "(unavailable)" : PublicKeys.PREFIX + p.ownerKey(), started,
                 Duration.between(started, Instant.now()), n != null && n.isReady() && problems.isEmpty(),
                 problems.size(), s == null ? "(unavailable)" : s.dataDirectory().toString(), bundles);
     }
@@ -80,6 +88,7 @@ public final class NodeCommands {
     static String format(Status st) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("Node        %s%n", st.nodeId()));
+        sb.append(String.format("Owner key   %s%n", st.ownerKey()));
         sb.append(String.format("Started     %s (uptime %s)%n", st.startedAt(), human(st.uptime())));
         sb.append(String.format("Ready       %s%n", st.ready() ? "yes"
                 : "no (" + st.problems() + " problem(s); run fold:diag)"));

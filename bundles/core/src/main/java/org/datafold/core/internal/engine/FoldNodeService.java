@@ -3,6 +3,7 @@ package org.datafold.core.internal.engine;
 import java.util.List;
 
 import org.datafold.api.FoldNode;
+import org.datafold.api.permission.PermissionService;
 import org.datafold.api.query.AtomVersion;
 import org.datafold.api.query.Caller;
 import org.datafold.api.query.Mutation;
@@ -23,7 +24,8 @@ import org.osgi.service.event.EventAdmin;
 
 /**
  * The node service: schema operations go to the {@link SchemaRegistry}, data operations to the
- * {@link FoldEngine}. Field changes are posted to EventAdmin when one is present; the node works
+ * {@link FoldEngine}, which asks the {@link PermissionService} about every field it reads or
+ * writes. Field changes are posted to EventAdmin when one is present; the node works
  * without it (the events are then dropped).
  */
 @Component(service = FoldNode.class)
@@ -37,9 +39,11 @@ public final class FoldNodeService implements FoldNode {
     private volatile EventAdmin eventAdmin;
 
     @Activate
-    public FoldNodeService(@Reference Storage storage, @Reference SchemaRegistry registry) {
+    public FoldNodeService(@Reference Storage storage, @Reference SchemaRegistry registry,
+            @Reference PermissionService permissions) {
         this.registry = registry;
-        this.engine = new FoldEngine(storage, registry, new EventAdminPublisher(() -> eventAdmin));
+        this.engine = new FoldEngine(storage, registry, new EventAdminPublisher(() -> eventAdmin),
+                new PermissionAccessPolicy(permissions));
     }
 
     @Override

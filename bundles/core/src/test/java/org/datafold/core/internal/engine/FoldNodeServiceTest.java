@@ -12,6 +12,8 @@ import org.datafold.api.query.Mutation;
 import org.datafold.api.query.Query;
 import org.datafold.api.schema.SchemaInfo;
 import org.datafold.api.schema.SchemaState;
+import org.datafold.permissions.internal.PermissionServiceImpl;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,11 +21,18 @@ import org.junit.jupiter.api.Test;
 class FoldNodeServiceTest extends EngineFixture {
 
     private FoldNode node;
+    private PermissionServiceImpl permissions;
+
+    @AfterEach
+    void stopPermissions() {
+        permissions.close();
+    }
 
     @BeforeEach
     void service() {
         registry.add(TestSchemas.single("Person").field("name").build(), SchemaState.AVAILABLE);
-        node = new FoldNodeService(storage, registry);
+        permissions = new PermissionServiceImpl(new TestPermissionsConfig(-1), storage);
+        node = new FoldNodeService(storage, registry, permissions);
     }
 
     @Test

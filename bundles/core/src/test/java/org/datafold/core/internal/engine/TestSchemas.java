@@ -52,6 +52,13 @@ final class TestSchemas {
         return this;
     }
 
+    /** A writable field with the given read and write policies. */
+    TestSchemas secured(String field, Policy read, Policy write) {
+        fields.put(field, new FieldDefinition(fieldType, new PermissionPolicy(read, write, Map.of(), Map.of()), FREE,
+                Map.of(), null, true, newRef()));
+        return this;
+    }
+
     TestSchemas readOnly(String field) {
         fields.put(field, definition(false, null, newRef(), Map.of()));
         return this;
