@@ -45,5 +45,23 @@ public enum ErrorCode {
     /** An update or delete of a field that has no value yet. */
     NO_VALUE,
     /** A value does not fit the field, or a range key is missing or blank. */
-    INVALID_VALUE
+    INVALID_VALUE,
+    /** A socket request other than hello/authenticate arrived before authentication. */
+    UNAUTHENTICATED,
+    /** The authentication signature, key or challenge was refused. */
+    AUTHENTICATION_FAILED,
+    /** A frame was larger than the node accepts; the connection is closed. */
+    FRAME_TOO_LARGE,
+    /** A frame was not a well-formed request (bad JSON, missing or mistyped members). */
+    MALFORMED_REQUEST,
+    /** The operation type is not one the node knows. */
+    UNKNOWN_OPERATION,
+    /** No protocol version is shared by the client and the node. */
+    UNSUPPORTED_PROTOCOL,
+    /** The node is stopping and no longer takes requests. */
+    SHUTTING_DOWN,
+    /** The node has as many connections as it accepts. */
+    TOO_MANY_CONNECTIONS,
+    /** A request or a frame took longer than allowed. */
+    TIMEOUT
 }
