@@ -90,7 +90,7 @@ public class AdminSocketIT {
     @Test
     public void socketIsPrivateToTheOwner() throws IOException {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket())));
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket().getParent())));
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket().getParent())));
     }
 
     @Test

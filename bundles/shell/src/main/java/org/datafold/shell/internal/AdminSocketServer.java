@@ -160,16 +160,18 @@ public final class AdminSocketServer {
     }
 
     /**
-     * Binds inside a directory that only the owner can enter (0700), so the socket is never
-     * reachable by others, even during the moment between bind and chmod (junixsocket creates the
-     * file with mode 0666). A leftover socket file is replaced unless a live node answers on it.
+     * Binds inside a directory that only the owner and its group can enter (0750; the app socket
+     * {@code datafold.sock} shares it and admits the group), so the socket is never reachable by
+     * others, even during the moment between bind and chmod (junixsocket creates the file with mode
+     * 0666); the admin socket itself is then 0600. A leftover socket file is replaced unless a live
+     * node answers on it.
      */
     static AFUNIXServerSocket bindPrivately(Path socket) throws IOException {
         Path dir = socket.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
         }
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
         if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             try (AFUNIXSocket probe = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket))) {
                 throw new FoldException(ErrorCode.UNAVAILABLE, "admin socket " + socket

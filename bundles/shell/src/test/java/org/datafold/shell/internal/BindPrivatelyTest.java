@@ -21,22 +21,22 @@ class BindPrivatelyTest {
     Path tmp;
 
     @Test
-    void socketIsOwnerOnlyInsideAnOwnerOnlyDirectory() throws IOException {
+    void socketIsOwnerOnlyInsideADirectoryClosedToOthers() throws IOException {
         Path sock = tmp.resolve("run/admin.sock");
         try (AFUNIXServerSocket server = AdminSocketServer.bindPrivately(sock)) {
             assertThat(server.isBound()).isTrue();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock))).isEqualTo("rw-------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock.getParent())))
-                    .isEqualTo("rwx------");
+                    .isEqualTo("rwxr-x---");
         }
     }
 
     @Test
-    void existingDirectoryIsTightenedToOwnerOnly() throws IOException {
+    void existingDirectoryIsTightenedToOwnerAndGroup() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("run"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         try (AFUNIXServerSocket server = AdminSocketServer.bindPrivately(dir.resolve("admin.sock"))) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwxr-x---");
         }
     }
 

@@ -1,0 +1,104 @@
+package org.datafold.transport.uds.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.datafold.api.ErrorCode;
+import org.datafold.api.FoldException;
+import org.datafold.api.FoldNode;
+import org.datafold.api.node.NodeInfo;
+import org.datafold.api.permission.PermissionService;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The app socket as a component: the configuration, the node's services, and the server. */
+@Component(immediate = true, service = AppSocket.class, configurationPid = AppSocket.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = UdsConfig.class)
+public final class AppSocket {
+    public static final String PID = "org.datafold.transport.uds";
+    private static final Logger LOG = LoggerFactory.getLogger(AppSocket.class);
+
+    private final SocketServer server;
+
+    @Activate
+    public AppSocket(UdsConfig config, @Reference FoldNode node, @Reference PermissionService permissions,
+            @Reference NodeInfo info) throws IOException {
+        if (!config.enabled()) {
+            LOG.info("App socket disabled by configuration {}", PID);
+            this.server = null;
+            return;
+        }
+        this.server = new SocketServer(settings(config), node, permissions, info::nodeId);
+    }
+
+    static SocketServer.Settings settings(UdsConfig c) {
+        int workers = c.workers() > 0 ? c.workers() : 2 * Runtime.getRuntime().availableProcessors();
+        return new SocketServer.Settings(resolve(c.path()), c.group(), ids(c.allowedUids(), "allowedUids"),
+                ids(c.allowedGids(), "allowedGids"), c.maxFrameBytes(), c.maxConnections(), workers,
+                Duration.ofSeconds(positive(c.idleTimeoutSeconds(), "idleTimeoutSeconds")),
+                Duration.ofSeconds(positive(c.readTimeoutSeconds(), "readTimeoutSeconds")),
+                Duration.ofSeconds(Math.max(0, c.shutdownGraceSeconds())));
+    }
+
+    private static int positive(int v, String name) {
+        if (v < 1) {
+            throw new FoldException(ErrorCode.CONFIGURATION_INVALID, PID + ": " + name + " must be >= 1, was " + v);
+        }
+        return v;
+    }
+
+    static Set<Long> ids(String text, String name) {
+        Set<Long> out = new LinkedHashSet<>();
+        if (text == null) {
+            return out;
+        }
+        for (String part : text.split("[,\\s]+")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                out.add(Long.parseLong(part.strip()));
+            } catch (NumberFormatException e) {
+                throw new FoldException(ErrorCode.CONFIGURATION_INVALID, PID + ": " + name
+                        + " must be comma-separated numbers, was '" + text + "'");
+            }
+        }
+        return out;
+    }
+
+    static Path resolve(String configured) {
+        Path p = Path.of(configured);
+        if (p.isAbsolute()) {
+            return p;
+        }
+        String home = System.getProperty("datafold.home");
+        return (home == null ? Path.of("").toAbsolutePath() : Path.of(home)).resolve(p).normalize();
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** The running server, or null when disabled. */
+    SocketServer server() {
+        return server;
+    }
+
+    List<SocketServer.ConnectionInfo> connections() {
+        return server == null ? List.of() : server.connections();
+    }
+}

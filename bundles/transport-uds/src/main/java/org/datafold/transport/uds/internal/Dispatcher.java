@@ -1,0 +1,578 @@
+package org.datafold.transport.uds.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import org.datafold.api.ErrorCode;
+import org.datafold.api.FoldException;
+import org.datafold.api.FoldNode;
+import org.datafold.api.permission.PermissionService;
+import org.datafold.api.permission.PublicKeys;
+import org.datafold.api.query.AtomVersion;
+import org.datafold.api.query.Caller;
+import org.datafold.api.query.FieldOutcome;
+import org.datafold.api.query.Mutation;
+import org.datafold.api.query.MutationResult;
+import org.datafold.api.query.Query;
+import org.datafold.api.query.QueryResult;
+import org.datafold.api.query.RangeFilter;
+import org.datafold.api.schema.FieldDefinition;
+import org.datafold.api.schema.Schema;
+import org.datafold.api.schema.SchemaInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Executes one request frame of a connection and renders its response (docs/protocol.md). Stateless
+ * apart from the connection's {@link Session}; called for one request of a connection at a time.
+ */
+final class Dispatcher {
+    static final int PROTOCOL_VERSION = 1;
+    static final String AUTH_CONTEXT = "datafold-auth-v1";
+    static final Set<String> OPERATIONS = Set.of("hello", "authenticate", "list_schemas", "get_schema",
+            "schema_state", "query", "mutate", "history", "load_schema", "approve_schema", "block_schema",
+            "unload_schema");
+    private static final Set<String> LIFECYCLE = Set.of("load_schema", "approve_schema", "block_schema",
+            "unload_schema");
+    /** The DER prefix of an X.509 SubjectPublicKeyInfo for a raw 32-byte Ed25519 key. */
+    private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    static final Logger SECURITY = LoggerFactory.getLogger("org.datafold.security");
+
+    private final FoldNode node;
+    private final PermissionService permissions;
+    private final Supplier<String> nodeId;
+    private final Stats stats;
+
+    Dispatcher(FoldNode node, PermissionService permissions, Supplier<String> nodeId, Stats stats) {
+        this.node = node;
+        this.permissions = permissions;
+        this.nodeId = nodeId;
+        this.stats = stats;
+    }
+
+    /** What to send back, and whether to close the connection after sending it. */
+    record Reply(byte[] frame, boolean close) {
+    }
+
+    /** The connection's authentication state; touched by one request at a time. */
+    static final class Session {
+        final String challenge;
+        final String peer;
+        volatile boolean challengeUsed;
+        volatile Caller caller;
+        volatile boolean owner;
+
+        Session(String challenge, String peer) {
+            this.challenge = challenge;
+            this.peer = peer;
+        }
+
+        String fingerprint() {
+            Caller c = caller;
+            return c == null ? "-" : PublicKeys.fingerprint(c.publicKey());
+        }
+    }
+
+    ObjectNode greeting(Session session) {
+        ObjectNode data = NODES.objectNode();
+        data.put("greeting", "datafold");
+        data.putArray("protocol_versions").add(PROTOCOL_VERSION);
+        data.put("node_id", nodeId.get());
+        data.put("challenge", session.challenge);
+        return ok(null, data);
+    }
+
+    /** Handles one frame: parses, checks, runs, and renders the response. Never throws. */
+    Reply handle(Session session, byte[] frame) {
+        long start = System.nanoTime();
+        JsonNode requestId = null;
+        String operation = "(malformed)";
+        try {
+            JsonNode request;
+            try {
+                request = MAPPER.readTree(frame);
+            } catch (IOException e) {
+                throw new FoldException(ErrorCode.MALFORMED_REQUEST, "the frame is not valid UTF-8 JSON: "
+                        + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            }
+            if (request == null || !request.isObject()) {
+                throw new FoldException(ErrorCode.MALFORMED_REQUEST, "a request is a JSON object");
+            }
+            JsonNode id = request.get("request_id");
+            if (id == null || !(id.isTextual() || id.isIntegralNumber())) {
+                throw new FoldException(ErrorCode.MALFORMED_REQUEST, "request_id must be a string");
+            }
+            requestId = id;
+            JsonNode op = request.get("operation_type");
+            if (op == null || !op.isTextual()) {
+                throw new FoldException(ErrorCode.MALFORMED_REQUEST, "operation_type must be a string");
+            }
+            JsonNode payload = request.get("payload");
+            if (payload == null || payload.isNull()) {
+                payload = NODES.objectNode();
+            } else if (!payload.isObject()) {
+                throw new FoldException(ErrorCode.MALFORMED_REQUEST, "payload must be a JSON object");
+            }
+            String name = op.asText();
+            operation = OPERATIONS.contains(name) ? name : "(unknown)";
+            if (!OPERATIONS.contains(name)) {
+                if (session.caller == null) {
+                    throw unauthenticated(session, name);
+                }
+                throw new FoldException(ErrorCode.UNKNOWN_OPERATION, "unknown operation_type '" + shorten(name)
+                        + "'", Map.of("known", new java.util.TreeSet<>(OPERATIONS)), null);
+            }
+            if (name.equals("authenticate")) {
+                return authenticate(session, requestId, payload, start);
+            }
+            if (session.caller == null && !name.equals("hello")) {
+                throw unauthenticated(session, name);
+            }
+            if (LIFECYCLE.contains(name) && !session.owner) {
+                throw new FoldException(ErrorCode.PERMISSION_DENIED, name + " is for the node owner's key only");
+            }
+            JsonNode data = run(session, name, payload);
+            stats.record(operation, System.nanoTime() - start, null);
+            return new Reply(encode(ok(requestId, data)), false);
+        } catch (FoldException e) {
+            stats.record(operation, System.nanoTime() - start, e.code().name());
+            return new Reply(encode(error(requestId, e.code(), e.getMessage(), e.context())), false);
+        } catch (RuntimeException e) {
+            LOG.error("App socket request {} ({}) failed", requestId, operation, e);
+            stats.record(operation, System.nanoTime() - start, ErrorCode.INTERNAL.name());
+            return new Reply(encode(error(requestId, ErrorCode.INTERNAL, "internal error: " + e, Map.of())), false);
+        }
+    }
+
+    private FoldException unauthenticated(Session session, String op) {
+        SECURITY.warn("SECURITY app socket: {} refused before authentication ({})", shorten(op), session.peer);
+        return new FoldException(ErrorCode.UNAUTHENTICATED,
+                "authenticate first: an unauthenticated connection may only send hello and authenticate");
+    }
+
+    private Reply authenticate(Session session, JsonNode requestId, JsonNode payload, long start) {
+        String keyText = payload.path("public_key").isTextual() ? payload.get("public_key").asText() : null;
+        String failure;
+        String fingerprint = keyText == null ? "-" : PublicKeys.fingerprint(keyText);
+        if (session.challengeUsed) {
+            failure = session.caller != null ? "already authenticated: the challenge was used"
+                    : "the challenge of this connection was already used";
+        } else {
+            session.challengeUsed = true;
+            failure = verify(session, keyText, payload.path("signature"));
+        }
+        if (failure != null) {
+            stats.authFailures.increment();
+            stats.record("authenticate", System.nanoTime() - start, ErrorCode.AUTHENTICATION_FAILED.name());
+            SECURITY.warn("SECURITY app socket: authentication failed for key {} ({}): {}", fingerprint,
+                    session.peer, failure);
+            return new Reply(encode(error(requestId, ErrorCode.AUTHENTICATION_FAILED,
+                    "authentication failed: " + failure + "; the connection is closed", Map.of())), true);
+        }
+        String key = PublicKeys.normalize(keyText);
+        Caller caller = Caller.key(key);
+        session.owner = key.equals(PublicKeys.normalize(permissions.ownerKey()));
+        session.caller = caller;
+        stats.authSuccesses.increment();
+        LOG.info("App socket: key {} authenticated ({}{})", PublicKeys.fingerprint(key), session.peer,
+                session.owner ? ", node owner" : "");
+        ObjectNode data = NODES.objectNode();
+        data.put("public_key", key);
+        int distance = permissions.distance(caller);
+        if (distance == PermissionService.UNLIMITED) {
+            data.putNull("trust_distance");
+        } else {
+            data.put("trust_distance", distance);
+        }
+        data.put("owner", session.owner);
+        stats.record("authenticate", System.nanoTime() - start, null);
+        return new Reply(encode(ok(requestId, data)), false);
+    }
+
+    /** Null when the signature is good, else why not. */
+    private String verify(Session session, String keyText, JsonNode signatureNode) {
+        if (keyText == null) {
+            return "public_key missing";
+        }
+        byte[] raw;
+        try {
+            raw = PublicKeys.decode(keyText);
+        } catch (FoldException e) {
+            return "malformed public key: " + e.getMessage();
+        }
+        if (!signatureNode.isTextual()) {
+            return "signature missing";
+        }
+        byte[] signature;
+        try {
+            signature = Base64.getDecoder().decode(signatureNode.asText());
+        } catch (IllegalArgumentException e) {
+            return "signature is not base64";
+        }
+        if (signature.length != 64) {
+            return "an Ed25519 signature has 64 bytes, this one has " + signature.length;
+        }
+        byte[] message = (AUTH_CONTEXT + "\n" + nodeId.get() + "\n" + session.challenge + "\n" + keyText)
+                .getBytes(StandardCharsets.UTF_8);
+        try {
+            Signature verifier = Signature.getInstance("Ed25519");
+            verifier.initVerify(publicKey(raw));
+            verifier.update(message);
+            return verifier.verify(signature) ? null : "bad signature";
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return "signature refused: " + e.getMessage();
+        }
+    }
+
+    static PublicKey publicKey(byte[] raw) throws GeneralSecurityException {
+        byte[] spki = new byte[ED25519_SPKI_PREFIX.length + raw.length];
+        System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
+        System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, raw.length);
+        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
+    }
+
+    private JsonNode run(Session session, String op, JsonNode p) {
+        switch (op) {
+            case "hello": {
+                JsonNode versions = p.get("protocol_versions");
+                if (versions == null || !versions.isArray()) {
+                    throw new FoldException(ErrorCode.MALFORMED_REQUEST, "hello needs protocol_versions: [1]");
+                }
+                for (JsonNode v : versions) {
+                    if (v.isIntegralNumber() && v.asInt() == PROTOCOL_VERSION) {
+                        ObjectNode data = NODES.objectNode();
+                        data.put("protocol_version", PROTOCOL_VERSION);
+                        data.put("node_id", nodeId.get());
+                        data.put("challenge", session.challenge);
+                        return data;
+                    }
+                }
+                throw new FoldException(ErrorCode.UNSUPPORTED_PROTOCOL, "this node speaks protocol version "
+                        + PROTOCOL_VERSION + " only", Map.of("protocol_versions", List.of(PROTOCOL_VERSION)), null);
+            }
+            case "list_schemas": {
+                ObjectNode data = NODES.objectNode();
+                ArrayNode list = data.putArray("schemas");
+                for (SchemaInfo s : node.schemas()) {
+                    ObjectNode o = list.addObject();
+                    o.put("name", s.schema().name());
+                    o.put("state", s.state().displayName());
+                    ArrayNode fields = o.putArray("fields");
+                    s.schema().fields().keySet().forEach(fields::add);
+                }
+                return data;
+            }
+            case "get_schema":
+                return schema(node.schema(text(p, "name")));
+            case "schema_state":
+                return state(node.schema(text(p, "name")));
+            case "query":
+                return query(session.caller, p);
+            case "mutate":
+                return mutate(session.caller, p);
+            case "history": {
+                int limit = p.has("limit") ? integer(p, "limit") : 100;
+                if (limit < 1) {
+                    throw new FoldException(ErrorCode.INVALID_ARGUMENT, "limit must be >= 1");
+                }
+                String rangeKey = optionalText(p, "range_key");
+                ObjectNode data = NODES.objectNode();
+                data.set("versions", history(node.history(session.caller, text(p, "schema"), text(p, "field"),
+                        rangeKey, limit)));
+                return data;
+            }
+            case "load_schema":
+                return state(node.loadSchema(text(p, "json"), "api"));
+            case "approve_schema":
+                return state(node.approve(text(p, "name")));
+            case "block_schema":
+                return state(node.block(text(p, "name")));
+            case "unload_schema":
+                return state(node.unload(text(p, "name")));
+            default:
+                throw new FoldException(ErrorCode.UNKNOWN_OPERATION, "unknown operation_type '" + op + "'");
+        }
+    }
+
+    private JsonNode query(Caller caller, JsonNode p) {
+        String schema = text(p, "schema");
+        JsonNode fieldsNode = p.get("fields");
+        if (fieldsNode == null || !fieldsNode.isArray() || fieldsNode.isEmpty()) {
+            throw new FoldException(ErrorCode.MALFORMED_REQUEST, "query needs fields: a non-empty array of field names");
+        }
+        List<String> fields = new ArrayList<>();
+        for (JsonNode f : fieldsNode) {
+            if (!f.isTextual()) {
+                throw new FoldException(ErrorCode.MALFORMED_REQUEST, "fields must be strings");
+            }
+            fields.add(f.asText());
+        }
+        JsonNode filterNode = p.get("filter");
+        RangeFilter filter = filterNode == null || filterNode.isNull() ? null : filter(filterNode);
+        boolean history = p.path("include_history").asBoolean(false);
+        int limit = history ? (p.has("history_limit") ? integer(p, "history_limit") : 10) : 0;
+        if (history && limit < 1) {
+            throw new FoldException(ErrorCode.INVALID_ARGUMENT, "history_limit must be >= 1");
+        }
+        QueryResult result = node.query(caller, new Query(schema, fields, filter, history, limit));
+        boolean range = node.schema(schema).schema().type().isRange();
+        ObjectNode out = NODES.objectNode();
+        out.put("schema", result.schema());
+        if (range) {
+            ObjectNode rows = out.putObject("rows");
+            for (QueryResult.Row row : result.rows()) {
+                rows.set(row.rangeKey(), outcomes(row.fields()));
+            }
+        } else {
+            out.set("fields", result.rows().isEmpty() ? NODES.objectNode() : outcomes(result.rows().get(0).fields()));
+        }
+        return out;
+    }
+
+    private JsonNode mutate(Caller caller, JsonNode p) {
+        String schema = text(p, "schema");
+        Mutation.Type type;
+        try {
+            type = Mutation.Type.valueOf(text(p, "mutation_type").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new FoldException(ErrorCode.INVALID_ARGUMENT, "mutation_type must be create, update or delete");
+        }
+        JsonNode values = p.get("values");
+        if (values == null || !values.isObject()) {
+            throw new FoldException(ErrorCode.MALFORMED_REQUEST, "mutate needs values: a JSON object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = MAPPER.convertValue(values, Map.class);
+        MutationResult r = node.mutate(caller, new Mutation(schema, type, map));
+        ObjectNode out = NODES.objectNode();
+        out.put("schema", r.schema());
+        if (r.rangeKey() != null) {
+            out.put("range_key", r.rangeKey());
+        }
+        ObjectNode atoms = out.putObject("atoms");
+        r.atoms().forEach(atoms::put);
+        return out;
+    }
+
+    static RangeFilter filter(JsonNode node) {
+        if (!node.isObject() || node.size() != 1) {
+            throw badFilter("a filter is an object with exactly one of Key, KeyPrefix, KeyRange, Keys, KeyPattern");
+        }
+        Map.Entry<String, JsonNode> e = node.properties().iterator().next();
+        JsonNode v = e.getValue();
+        return switch (e.getKey()) {
+            case "Key" -> new RangeFilter.Key(filterText(v, "Key"));
+            case "KeyPrefix" -> new RangeFilter.KeyPrefix(filterText(v, "KeyPrefix"));
+            case "KeyPattern" -> new RangeFilter.KeyPattern(filterText(v, "KeyPattern"));
+            case "KeyRange" -> {
+                if (!v.isObject() || !v.has("start") || !v.has("end")) {
+                    throw badFilter("KeyRange needs {\"start\": ..., \"end\": ...}");
+                }
+                yield new RangeFilter.KeyRange(filterText(v.get("start"), "KeyRange.start"),
+                        filterText(v.get("end"), "KeyRange.end"));
+            }
+            case "Keys" -> {
+                if (!v.isArray()) {
+                    throw badFilter("Keys needs an array of keys");
+                }
+                List<String> keys = new ArrayList<>();
+                for (Iterator<JsonNode> it = v.elements(); it.hasNext();) {
+                    keys.add(filterText(it.next(), "Keys[]"));
+                }
+                yield new RangeFilter.Keys(keys);
+            }
+            default -> throw badFilter("unknown filter '" + e.getKey()
+                    + "' (use Key, KeyPrefix, KeyRange, Keys or KeyPattern)");
+        };
+    }
+
+    private static String filterText(JsonNode v, String what) {
+        if (v == null || v.isNull() || v.isContainerNode()) {
+            throw badFilter(what + " must be a string, number or boolean");
+        }
+        return v.asText();
+    }
+
+    private static FoldException badFilter(String message) {
+        return new FoldException(ErrorCode.INVALID_ARGUMENT, message);
+    }
+
+    private static ObjectNode outcomes(Map<String, FieldOutcome> fields) {
+        ObjectNode out = NODES.objectNode();
+        for (Map.Entry<String, FieldOutcome> e : fields.entrySet()) {
+            FieldOutcome o = e.getValue();
+            ObjectNode f = out.putObject(e.getKey());
+            switch (o.status()) {
+                case OK -> {
+                    f.set("value", MAPPER.valueToTree(o.value()));
+                    f.put("atom_uuid", o.atomUuid());
+                }
+                case NO_VALUE -> f.put("status", "NO_VALUE");
+                case DENIED, ERROR -> {
+                    f.put("status", o.status().name());
+                    f.put("code", o.code() == null ? null : o.code().name());
+                    f.put("message", o.message());
+                }
+            }
+            if (!o.history().isEmpty()) {
+                f.set("history", history(o.history()));
+            }
+        }
+        return out;
+    }
+
+    static ArrayNode history(List<AtomVersion> versions) {
+        ArrayNode out = NODES.arrayNode();
+        for (AtomVersion v : versions) {
+            ObjectNode a = out.addObject();
+            a.put("uuid", v.uuid());
+            a.set("value", MAPPER.valueToTree(v.content()));
+            a.put("status", v.status().name());
+            a.put("created_at", v.createdAt() == null ? null : v.createdAt().toString());
+            a.put("source", v.sourceKey());
+            a.put("prev", v.prevAtomUuid());
+            if (v.rangeKey() != null) {
+                a.put("range_key", v.rangeKey());
+            }
+        }
+        return out;
+    }
+
+    private static ObjectNode state(SchemaInfo info) {
+        ObjectNode out = NODES.objectNode();
+        out.put("name", info.schema().name());
+        out.put("state", info.state().displayName());
+        return out;
+    }
+
+    private static ObjectNode schema(SchemaInfo info) {
+        Schema s = info.schema();
+        ObjectNode out = NODES.objectNode();
+        out.put("name", s.name());
+        out.put("state", info.state().displayName());
+        out.put("hash", s.hash());
+        out.put("schema_type", s.type().isRange() ? "Range(" + s.type().rangeKey() + ")" : "Single");
+        if (s.type().isRange()) {
+            out.put("range_key", s.type().rangeKey());
+        }
+        ObjectNode fields = out.putObject("fields");
+        for (var e : s.fields().entrySet()) {
+            FieldDefinition f = e.getValue();
+            ObjectNode fo = fields.putObject(e.getKey());
+            fo.put("field_type", f.fieldType() == null ? null : f.fieldType().jsonName());
+            fo.put("writable", f.writable());
+            fo.set("permission_policy", MAPPER.valueToTree(f.permissions()));
+            fo.set("payment_config", MAPPER.valueToTree(f.payment()));
+            if (!f.fieldMappers().isEmpty()) {
+                fo.set("field_mappers", MAPPER.valueToTree(f.fieldMappers()));
+            }
+            if (f.transform() != null) {
+                fo.set("transform", MAPPER.valueToTree(f.transform()));
+            }
+        }
+        return out;
+    }
+
+    private static String text(JsonNode p, String name) {
+        JsonNode v = p.get(name);
+        if (v == null || v.isNull()) {
+            throw new FoldException(ErrorCode.MALFORMED_REQUEST, "payload." + name + " is missing");
+        }
+        if (!v.isTextual()) {
+            throw new FoldException(ErrorCode.MALFORMED_REQUEST, "payload." + name + " must be a string");
+        }
+        return v.asText();
+    }
+
+    private static String optionalText(JsonNode p, String name) {
+        JsonNode v = p.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isContainerNode()) {
+            throw new FoldException(ErrorCode.MALFORMED_REQUEST, "payload." + name + " must be a string");
+        }
+        return v.asText();
+    }
+
+    private static int integer(JsonNode p, String name) {
+        JsonNode v = p.get(name);
+        if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw new FoldException(ErrorCode.MALFORMED_REQUEST, "payload." + name + " must be an integer");
+        }
+        return v.asInt();
+    }
+
+    /** At most 64 characters, control characters replaced: safe to log. */
+    private static String shorten(String s) {
+        String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        return t.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    static ObjectNode ok(JsonNode requestId, JsonNode data) {
+        ObjectNode out = NODES.objectNode();
+        out.set("request_id", requestId == null ? NODES.nullNode() : requestId);
+        out.put("status", "ok");
+        out.set("data", data);
+        return out;
+    }
+
+    static ObjectNode error(JsonNode requestId, ErrorCode code, String message, Map<String, ?> details) {
+        ObjectNode out = NODES.objectNode();
+        out.set("request_id", requestId == null ? NODES.nullNode() : requestId);
+        out.put("status", "error");
+        ObjectNode e = out.putObject("error");
+        e.put("code", code.name());
+        e.put("message", message);
+        JsonNode d;
+        try {
+            d = MAPPER.valueToTree(details == null ? Map.of() : details);
+        } catch (IllegalArgumentException ex) {
+            d = NODES.objectNode();
+        }
+        e.set("details", d);
+        return out;
+    }
+
+    /** A response frame: the 4-byte big-endian length, then the UTF-8 JSON. */
+    static byte[] encode(JsonNode message) {
+        byte[] body;
+        try {
+            body = MAPPER.writeValueAsBytes(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] frame = new byte[4 + body.length];
+        frame[0] = (byte) (body.length >>> 24);
+        frame[1] = (byte) (body.length >>> 16);
+        frame[2] = (byte) (body.length >>> 8);
+        frame[3] = (byte) body.length;
+        System.arraycopy(body, 0, frame, 4, body.length);
+        return frame;
+    }
+}

@@ -1,0 +1,43 @@
+package org.datafold.transport.uds.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(id = AppSocket.PID, name = "DataFold app socket",
+        description = "The node's JSON protocol for apps over a Unix domain socket (docs/protocol.md).")
+public @interface UdsConfig {
+
+    @AttributeDefinition(description = "Serve the app socket at all.")
+    boolean enabled() default true;
+
+    @AttributeDefinition(description = "Socket file; a relative path resolves against the node's home directory. "
+            + "Its folder is set to 0750 and the socket to 0660.")
+    String path() default "run/datafold.sock";
+
+    @AttributeDefinition(description = "Group given to the socket and its folder (empty: the node user's group).")
+    String group() default "";
+
+    @AttributeDefinition(description = "Comma-separated peer uids allowed to connect (empty: no restriction).")
+    String allowedUids() default "";
+
+    @AttributeDefinition(description = "Comma-separated peer gids allowed to connect (empty: no restriction).")
+    String allowedGids() default "";
+
+    @AttributeDefinition(description = "Largest request frame in bytes; larger ones get FRAME_TOO_LARGE and the connection is closed.")
+    int maxFrameBytes() default 10 * 1024 * 1024;
+
+    @AttributeDefinition(description = "Concurrent connections; more get TOO_MANY_CONNECTIONS.")
+    int maxConnections() default 512;
+
+    @AttributeDefinition(description = "Worker threads executing requests (0: twice the processors).")
+    int workers() default 0;
+
+    @AttributeDefinition(description = "Seconds an idle connection is kept open.")
+    int idleTimeoutSeconds() default 300;
+
+    @AttributeDefinition(description = "Seconds a started frame may take to arrive completely.")
+    int readTimeoutSeconds() default 10;
+
+    @AttributeDefinition(description = "Seconds in-flight requests get to finish when the node stops.")
+    int shutdownGraceSeconds() default 5;
+}
