@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The node over its app socket, side by side with Redis over a Unix socket, in one run.
+#   bench/socket-vs-redis.sh        (needs a built runtime and bench jar: mvn -B install -DskipTests,
+#                                    and Debian's redis-server + redis-tools packages)
+# Environment: WARMUP (s, default 5), DURATION (s, default 10), CONNECTIONS (default "1 8 64"),
+#              REDIS_N (requests per redis-benchmark test, default 300000),
+#              REDIS_DURABLE_N (requests of the appendfsync-always SET test, default 20000).
+# Starts a copy of the runtime in a scratch folder (on the same disk as /tmp: not tmpfs, or fsyncs
+# cost nothing), creates and trusts a key (distance 0), approves the Note schema, runs SocketLoad
+# (10 s initial warm-up, then query, durable update and 90/10 mix, each with its own warm-up) for
+# each connection count, then redis-benchmark GET/SET against
+# a memory-only redis-server and SET against one with appendonly yes + appendfsync always. Stops
+# everything it started and removes the scratch folder.
+set -euo pipefail
+WARMUP="${WARMUP:-5}"
+DURATION="${DURATION:-10}"
+CONNECTIONS="${CONNECTIONS:-1 8 64}"
+REDIS_N="${REDIS_N:-300000}"
+REDIS_DURABLE_N="${REDIS_DURABLE_N:-20000}"
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+src="$root/runtime/target/datafold"
+jar="$root/bench/target/benchmarks.jar"
+[ -x "$src/bin/datafold" ] && [ -f "$jar" ] || { echo "build first: mvn -B install -DskipTests" >&2; exit 1; }
+command -v redis-server > /dev/null && command -v redis-benchmark > /dev/null \
+  || { echo "needs redis-server and redis-benchmark: apt-get install -y redis-server redis-tools" >&2; exit 1; }
+
+work="$(mktemp -d)"
+node="$work/node"
+redis_pids=()
+cleanup() {
+  for p in "${redis_pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2> /dev/null && wait "$p" 2> /dev/null || true; done
+  [ -x "$node/bin/datafold" ] && "$node/bin/datafold" stop > /dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cp -r "$src" "$node"
+rm -rf "$node/data" "$node/logs" "$node/run"
+"$node/bin/datafold" start > /dev/null
+pubkey="$("$node/bin/datafold-client" keygen "$work/bench.key" | tail -n 1)"
+"$node/bin/datafold" shell perm:trust "$pubkey" 0 bench > /dev/null
+"$node/bin/datafold" shell schema:approve Note > /dev/null
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -n 1), $(redis-server --version | cut -d' ' -f1-3)"
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+echo "== DataFold node, app socket ($node/run/datafold.sock), authenticated DataFoldClient per connection"
+conns_csv="$(echo $CONNECTIONS | tr ' ' ',')"
+java -cp "$jar" org.datafold.bench.SocketLoad --socket "$node/run/datafold.sock" --key "$work/bench.key" \
+  --connections "$conns_csv" --warmup "$WARMUP" --duration "$DURATION" | tee "$work/datafold.txt"
+"$node/bin/datafold" stop > /dev/null
+
+# redis-server on a Unix socket only (port 0), in the scratch folder
+start_redis() { # name, extra args...
+  local name="$1"; shift
+  mkdir -p "$work/$name"
+  redis-server --port 0 --unixsocket "$work/$name/redis.sock" --unixsocketperm 700 --dir "$work/$name" \
+    --save '' --daemonize no --logfile "$work/$name/redis.log" "$@" &
+  redis_pids+=("$!")
+  for _ in $(seq 1 50); do [ -S "$work/$name/redis.sock" ] && return 0; sleep 0.1; done
+  echo "redis-server ($name) did not start" >&2; exit 1
+}
+# csv line "GET","rps","avg","min","p50","p95","p99","max" -> "rps p50_us p99_us"
+bench_redis() { # socket, test, clients, n
+  redis-benchmark -s "$1" -t "$2" -c "$3" -n "$4" -d 32 --csv | awk -F'"' 'NR > 1 && $2 != "" {
+    printf "%.0f %.1f %.1f\n", $4, $10 * 1000, $14 * 1000 }'
+}
+start_redis mem --appendonly no
+start_redis aof --appendonly yes --appendfsync always
+mem="$work/mem/redis.sock"
+aof="$work/aof/redis.sock"
+echo
+echo "== Redis over a Unix socket: redis-benchmark -s <sock> -t get|set -c <n> -n <N> -d 32 --csv"
+printf '%-28s %5s %10s %10s %10s\n' test conns "req/s" "p50 µs" "p99 µs"
+declare -A redis
+for c in $CONNECTIONS; do
+  redis-benchmark -s "$mem" -t set -c "$c" -n 20000 -d 32 -q > /dev/null   # warm-up, fills the key
+  redis[get,$c]="$(bench_redis "$mem" get "$c" "$REDIS_N")"
+  redis[set,$c]="$(bench_redis "$mem" set "$c" "$REDIS_N")"
+  redis[aof,$c]="$(bench_redis "$aof" set "$c" "$REDIS_DURABLE_N")"
+  for t in get set aof; do
+    label="GET"; [ "$t" = set ] && label="SET (no persistence)"; [ "$t" = aof ] && label="SET (appendfsync always)"
+    read -r rps p50 p99 <<< "${redis[$t,$c]}"
+    printf '%-28s %5s %10s %10s %10s\n' "$label" "$c" "$rps" "$p50" "$p99"
+  done
+done
+
+echo
+echo "== Side by side (req/s, p50 µs, p99 µs)"
+printf '%5s | %-30s | %-30s | %-30s | %-30s | %-30s\n' conns "DataFold query (1 field)" "Redis GET" \
+  "DataFold durable update" "Redis SET appendfsync always" "DataFold 90/10 mix"
+for c in $CONNECTIONS; do
+  df() { awk -v w="$1" -v c="$c" '$1 == w && $2 == c { printf "%s / %s / %s", $4, $5, $6 }' "$work/datafold.txt"; }
+  rd() { read -r rps p50 p99 <<< "${redis[$1,$c]}"; printf '%s / %s / %s' "$rps" "$p50" "$p99"; }
+  printf '%5s | %-30s | %-30s | %-30s | %-30s | %-30s\n' "$c" "$(df query)" "$(rd get)" "$(df update)" "$(rd aof)" "$(df mix)"
+done

@@ -1,0 +1,254 @@
+package org.datafold.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.datafold.client.ClientConfig;
+import org.datafold.client.ClientKey;
+import org.datafold.client.DataFoldClient;
+import org.datafold.client.MutationType;
+
+/**
+ * Load generator for a running node's app socket (not a JMH benchmark): N connections, each its own
+ * authenticated {@link DataFoldClient} driven by its own thread in a closed loop (one request in
+ * flight per connection), for a warm-up and then a measured duration. Reports throughput and the
+ * p50/p99 of the per-request latencies of the measured part (every request's latency is kept; the
+ * samples are sorted at the end).
+ *
+ * <pre>
+ * java -cp target/benchmarks.jar org.datafold.bench.SocketLoad --socket node/run/datafold.sock \
+ *     --key bench.key [--connections 1,8,64] [--workloads query,update,mix] [--initial-warmup 10] \
+ *     [--warmup 5] [--duration 10] \
+ *     [--schema Note] [--field title]
+ * </pre>
+ *
+ * Workloads: {@code query} reads one field of the single schema; {@code update} is a durable
+ * one-field {@code update} mutation; {@code mix} picks a query with probability 0.9, else an update.
+ * The key must be trusted by the node (distance 0 for the shipped examples) and the schema approved.
+ */
+public final class SocketLoad {
+
+    private SocketLoad() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path socket = null;
+        Path keyFile = null;
+        int[] connections = {1, 8, 64};
+        List<String> workloads = List.of("query", "update", "mix");
+        int warmupSeconds = 5;
+        int durationSeconds = 10;
+        int initialWarmupSeconds = 10;
+        String schema = "Note";
+        String field = "title";
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (a) {
+                case "--socket" -> { socket = Path.of(need(a, v)); i++; }
+                case "--key" -> { keyFile = Path.of(need(a, v)); i++; }
+                case "--connections" -> {
+                    connections = Arrays.stream(need(a, v).split(",")).mapToInt(Integer::parseInt).toArray();
+                    i++;
+                }
+                case "--workloads" -> { workloads = List.of(need(a, v).split(",")); i++; }
+                case "--warmup" -> { warmupSeconds = Integer.parseInt(need(a, v)); i++; }
+                case "--duration" -> { durationSeconds = Integer.parseInt(need(a, v)); i++; }
+                case "--initial-warmup" -> { initialWarmupSeconds = Integer.parseInt(need(a, v)); i++; }
+                case "--schema" -> { schema = need(a, v); i++; }
+                case "--field" -> { field = need(a, v); i++; }
+                case "-h", "--help" -> { usage(); return; }
+                default -> { System.err.println("unknown argument: " + a); usage(); System.exit(2); }
+            }
+        }
+        if (socket == null || keyFile == null) {
+            usage();
+            System.exit(2);
+        }
+        for (String w : workloads) {
+            if (!List.of("query", "update", "mix").contains(w)) {
+                System.err.println("unknown workload: " + w);
+                System.exit(2);
+            }
+        }
+        ClientConfig config = ClientConfig.of(socket, ClientKey.load(keyFile))
+                .withConnectTimeout(Duration.ofSeconds(30))
+                .withRequestTimeout(Duration.ofSeconds(30));
+
+        // The field must have a value, or the queries read nothing.
+        try (DataFoldClient setup = DataFoldClient.connect(config)) {
+            setup.mutate(schema, MutationType.CREATE, Map.of(field, "benchmark value 0"));
+            setup.query(schema, field);
+        }
+
+        // The node's JIT needs several seconds on 2 cores: warm both request paths once, before any case.
+        if (initialWarmupSeconds > 0) {
+            run(config, schema, field, "mix", 8, initialWarmupSeconds, 0);
+        }
+
+        System.out.printf(Locale.ROOT, "# socket %s, schema %s, field %s, initial warm-up %d s (mix, 8 connections),"
+                        + " then per case warm-up %d s, measured %d s, %d cores, %s%n",
+                socket, schema, field, initialWarmupSeconds, warmupSeconds, durationSeconds, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        System.out.printf(Locale.ROOT, "%-8s %5s %10s %12s %10s %10s %8s%n",
+                "workload", "conns", "requests", "req/s", "p50 µs", "p99 µs", "errors");
+        for (String workload : workloads) {
+            for (int n : connections) {
+                Result r = run(config, schema, field, workload, n, warmupSeconds, durationSeconds);
+                System.out.printf(Locale.ROOT, "%-8s %5d %10d %12.0f %10.1f %10.1f %8d%n",
+                        workload, n, r.requests, r.perSecond, r.p50Micros, r.p99Micros, r.errors);
+                System.out.flush();
+            }
+        }
+    }
+
+    private record Result(long requests, double perSecond, double p50Micros, double p99Micros, long errors) {
+    }
+
+    private static Result run(ClientConfig config, String schema, String field, String workload, int n,
+                              int warmupSeconds, int durationSeconds) throws InterruptedException {
+        List<DataFoldClient> clients = new ArrayList<>(n);
+        try {
+            for (int i = 0; i < n; i++) {
+                clients.add(DataFoldClient.connect(config));
+            }
+            AtomicBoolean measuring = new AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
+            Worker[] workers = new Worker[n];
+            CountDownLatch done = new CountDownLatch(n);
+            for (int i = 0; i < n; i++) {
+                Worker w = new Worker(clients.get(i), schema, field, workload, i, measuring, stop, done);
+                workers[i] = w;
+                Thread t = new Thread(w, "load-" + i);
+                t.setDaemon(true);
+                t.start();
+            }
+            Thread.sleep(warmupSeconds * 1000L);
+            long start = System.nanoTime();
+            measuring.set(true);
+            Thread.sleep(durationSeconds * 1000L);
+            stop.set(true);
+            long elapsed = System.nanoTime() - start;
+            done.await();
+
+            int total = 0;
+            long errors = 0;
+            for (Worker w : workers) {
+                total += w.count;
+                errors += w.errors;
+            }
+            long[] all = new long[total];
+            int at = 0;
+            for (Worker w : workers) {
+                System.arraycopy(w.samples, 0, all, at, w.count);
+                at += w.count;
+            }
+            Arrays.sort(all);
+            return new Result(total, total / (elapsed / 1e9), percentile(all, 0.50) / 1e3,
+                    percentile(all, 0.99) / 1e3, errors);
+        } finally {
+            for (DataFoldClient c : clients) {
+                c.close();
+            }
+        }
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    /** One connection's closed loop; latencies (ns) of the requests that started while measuring. */
+    private static final class Worker implements Runnable {
+        private final DataFoldClient client;
+        private final String schema;
+        private final String field;
+        private final String workload;
+        private final int id;
+        private final AtomicBoolean measuring;
+        private final AtomicBoolean stop;
+        private final CountDownLatch done;
+        private final SplittableRandom random;
+        long[] samples = new long[1 << 14];
+        int count;
+        long errors;
+
+        Worker(DataFoldClient client, String schema, String field, String workload, int id,
+               AtomicBoolean measuring, AtomicBoolean stop, CountDownLatch done) {
+            this.client = client;
+            this.schema = schema;
+            this.field = field;
+            this.workload = workload;
+            this.id = id;
+            this.measuring = measuring;
+            this.stop = stop;
+            this.done = done;
+            this.random = new SplittableRandom(id);
+        }
+
+        @Override
+        public void run() {
+            long seq = 0;
+            try {
+                while (!stop.get()) {
+                    boolean write = switch (workload) {
+                        case "update" -> true;
+                        case "mix" -> random.nextInt(10) == 0;
+                        default -> false;
+                    };
+                    boolean measured = measuring.get();
+                    long t0 = System.nanoTime();
+                    try {
+                        if (write) {
+                            client.mutate(schema, MutationType.UPDATE, Map.of(field, "value " + id + "-" + seq++));
+                        } else {
+                            client.query(schema, field);
+                        }
+                    } catch (RuntimeException e) {
+                        if (measured) {
+                            errors++;
+                        }
+                        if (!client.isOpen()) {
+                            System.err.println("connection " + id + " failed: " + e);
+                            return;
+                        }
+                        continue;
+                    }
+                    long t = System.nanoTime() - t0;
+                    if (measured && !stop.get()) {
+                        if (count == samples.length) {
+                            samples = Arrays.copyOf(samples, samples.length * 2);
+                        }
+                        samples[count++] = t;
+                    }
+                }
+            } finally {
+                done.countDown();
+            }
+        }
+    }
+
+    private static String need(String option, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return value;
+    }
+
+    private static void usage() {
+        System.err.println("usage: java -cp target/benchmarks.jar org.datafold.bench.SocketLoad --socket <path> --key <keyfile>"
+                + " [--connections 1,8,64] [--workloads query,update,mix] [--initial-warmup <s>] [--warmup <s>] [--duration <s>]"
+                + " [--schema Note] [--field title]");
+    }
+}
