@@ -108,15 +108,12 @@ public class AppSocketIT {
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
-    private Path awaitSocket() throws InterruptedException {
+    /** Waits (bounded) until the node is ready, which includes the app socket server being active. */
+    private Path awaitSocket() throws Exception {
+        Result ready = datafold("shell", "--wait", "60", "fold:status");
+        assertEquals(ready.err(), 0, ready.exit());
         Path socket = home.resolve("run/datafold.sock");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(socket)) {
-            if (System.nanoTime() > deadline) {
-                fail("no app socket at " + socket);
-            }
-            Thread.sleep(100);
-        }
+        assertTrue("app socket at " + socket, Files.exists(socket));
         return socket;
     }
 

@@ -259,10 +259,14 @@ class DataFoldClientTest {
 
     @Test
     void nodeClosingTheConnectionFailsPendingRequests() throws Exception {
-        node.responder = req -> null;
+        java.util.concurrent.CountDownLatch received = new java.util.concurrent.CountDownLatch(1);
+        node.responder = req -> {
+            received.countDown();
+            return null;
+        };
         try (DataFoldClient client = connect()) {
             CompletableFuture<JsonNode> pending = client.callAsync("silent", null);
-            Thread.sleep(100);
+            assertThat(received.await(5, TimeUnit.SECONDS)).as("the node received the request").isTrue();
             node.dropConnections();
             assertThatThrownBy(() -> pending.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectionFailed.class);
             assertThatThrownBy(() -> client.call("again", null)).isInstanceOf(ConnectionFailed.class);
