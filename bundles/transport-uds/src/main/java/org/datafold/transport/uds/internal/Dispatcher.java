@@ -10,7 +10,6 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,14 +21,12 @@ import org.datafold.api.FoldException;
 import org.datafold.api.FoldNode;
 import org.datafold.api.permission.PermissionService;
 import org.datafold.api.permission.PublicKeys;
-import org.datafold.api.query.AtomVersion;
 import org.datafold.api.query.Caller;
-import org.datafold.api.query.FieldOutcome;
 import org.datafold.api.query.Mutation;
-import org.datafold.api.query.MutationResult;
 import org.datafold.api.query.Query;
 import org.datafold.api.query.QueryResult;
 import org.datafold.api.query.RangeFilter;
+import org.datafold.json.NodeJson;
 import org.datafold.api.schema.FieldDefinition;
 import org.datafold.api.schema.Schema;
 import org.datafold.api.schema.SchemaInfo;
@@ -302,7 +299,7 @@ final class Dispatcher {
                 }
                 String rangeKey = optionalText(p, "range_key");
                 ObjectNode data = NODES.objectNode();
-                data.set("versions", history(node.history(session.caller, text(p, "schema"), text(p, "field"),
+                data.set("versions", NodeJson.history(node.history(session.caller, text(p, "schema"), text(p, "field"),
                         rangeKey, limit)));
                 return data;
             }
@@ -333,25 +330,14 @@ final class Dispatcher {
             fields.add(f.asText());
         }
         JsonNode filterNode = p.get("filter");
-        RangeFilter filter = filterNode == null || filterNode.isNull() ? null : filter(filterNode);
+        RangeFilter filter = filterNode == null || filterNode.isNull() ? null : NodeJson.filter(filterNode);
         boolean history = p.path("include_history").asBoolean(false);
         int limit = history ? (p.has("history_limit") ? integer(p, "history_limit") : 10) : 0;
         if (history && limit < 1) {
             throw new FoldException(ErrorCode.INVALID_ARGUMENT, "history_limit must be >= 1");
         }
         QueryResult result = node.query(caller, new Query(schema, fields, filter, history, limit));
-        boolean range = node.schema(schema).schema().type().isRange();
-        ObjectNode out = NODES.objectNode();
-        out.put("schema", result.schema());
-        if (range) {
-            ObjectNode rows = out.putObject("rows");
-            for (QueryResult.Row row : result.rows()) {
-                rows.set(row.rangeKey(), outcomes(row.fields()));
-            }
-        } else {
-            out.set("fields", result.rows().isEmpty() ? NODES.objectNode() : outcomes(result.rows().get(0).fields()));
-        }
-        return out;
+        return NodeJson.queryResult(result, node.schema(schema).schema().type().isRange());
     }
 
     private JsonNode mutate(Caller caller, JsonNode p) {
@@ -368,99 +354,7 @@ final class Dispatcher {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> map = MAPPER.convertValue(values, Map.class);
-        MutationResult r = node.mutate(caller, new Mutation(schema, type, map));
-        ObjectNode out = NODES.objectNode();
-        out.put("schema", r.schema());
-        if (r.rangeKey() != null) {
-            out.put("range_key", r.rangeKey());
-        }
-        ObjectNode atoms = out.putObject("atoms");
-        r.atoms().forEach(atoms::put);
-        return out;
-    }
-
-    static RangeFilter filter(JsonNode node) {
-        if (!node.isObject() || node.size() != 1) {
-            throw badFilter("a filter is an object with exactly one of Key, KeyPrefix, KeyRange, Keys, KeyPattern");
-        }
-        Map.Entry<String, JsonNode> e = node.properties().iterator().next();
-        JsonNode v = e.getValue();
-        return switch (e.getKey()) {
-            case "Key" -> new RangeFilter.Key(filterText(v, "Key"));
-            case "KeyPrefix" -> new RangeFilter.KeyPrefix(filterText(v, "KeyPrefix"));
-            case "KeyPattern" -> new RangeFilter.KeyPattern(filterText(v, "KeyPattern"));
-            case "KeyRange" -> {
-                if (!v.isObject() || !v.has("start") || !v.has("end")) {
-                    throw badFilter("KeyRange needs {\"start\": ..., \"end\": ...}");
-                }
-                yield new RangeFilter.KeyRange(filterText(v.get("start"), "KeyRange.start"),
-                        filterText(v.get("end"), "KeyRange.end"));
-            }
-            case "Keys" -> {
-                if (!v.isArray()) {
-                    throw badFilter("Keys needs an array of keys");
-                }
-                List<String> keys = new ArrayList<>();
-                for (Iterator<JsonNode> it = v.elements(); it.hasNext();) {
-                    keys.add(filterText(it.next(), "Keys[]"));
-                }
-                yield new RangeFilter.Keys(keys);
-            }
-            default -> throw badFilter("unknown filter '" + e.getKey()
-                    + "' (use Key, KeyPrefix, KeyRange, Keys or KeyPattern)");
-        };
-    }
-
-    private static String filterText(JsonNode v, String what) {
-        if (v == null || v.isNull() || v.isContainerNode()) {
-            throw badFilter(what + " must be a string, number or boolean");
-        }
-        return v.asText();
-    }
-
-    private static FoldException badFilter(String message) {
-        return new FoldException(ErrorCode.INVALID_ARGUMENT, message);
-    }
-
-    private static ObjectNode outcomes(Map<String, FieldOutcome> fields) {
-        ObjectNode out = NODES.objectNode();
-        for (Map.Entry<String, FieldOutcome> e : fields.entrySet()) {
-            FieldOutcome o = e.getValue();
-            ObjectNode f = out.putObject(e.getKey());
-            switch (o.status()) {
-                case OK -> {
-                    f.set("value", MAPPER.valueToTree(o.value()));
-                    f.put("atom_uuid", o.atomUuid());
-                }
-                case NO_VALUE -> f.put("status", "NO_VALUE");
-                case DENIED, ERROR -> {
-                    f.put("status", o.status().name());
-                    f.put("code", o.code() == null ? null : o.code().name());
-                    f.put("message", o.message());
-                }
-            }
-            if (!o.history().isEmpty()) {
-                f.set("history", history(o.history()));
-            }
-        }
-        return out;
-    }
-
-    static ArrayNode history(List<AtomVersion> versions) {
-        ArrayNode out = NODES.arrayNode();
-        for (AtomVersion v : versions) {
-            ObjectNode a = out.addObject();
-            a.put("uuid", v.uuid());
-            a.set("value", MAPPER.valueToTree(v.content()));
-            a.put("status", v.status().name());
-            a.put("created_at", v.createdAt() == null ? null : v.createdAt().toString());
-            a.put("source", v.sourceKey());
-            a.put("prev", v.prevAtomUuid());
-            if (v.rangeKey() != null) {
-                a.put("range_key", v.rangeKey());
-            }
-        }
-        return out;
+        return NodeJson.mutationResult(node.mutate(caller, new Mutation(schema, type, map)));
     }
 
     private static ObjectNode state(SchemaInfo info) {

@@ -1,0 +1,8 @@
+/**
+ * The JSON forms of the node API's results and filters, as the shell prints them and the app
+ * socket protocol carries them (see docs/protocol.md).
+ */
+@Version("1.0.0")
+package org.datafold.json;
+
+import org.osgi.annotation.versioning.Version;
