@@ -63,5 +63,15 @@ public enum ErrorCode {
     /** The node has as many connections as it accepts. */
     TOO_MANY_CONNECTIONS,
     /** A request or a frame took longer than allowed. */
-    TIMEOUT
+    TIMEOUT,
+    /**
+     * A transform's logic does not parse or refers to an unknown function or variable; the message
+     * starts with the {@code line:column} of the problem.
+     */
+    TRANSFORM_INVALID,
+    /**
+     * Running a transform failed: a type error, a division by zero, a bad conversion, or an input
+     * that has no value (the transform then does not run and writes nothing).
+     */
+    TRANSFORM_FAILED
 }
