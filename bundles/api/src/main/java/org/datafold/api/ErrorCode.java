@@ -73,5 +73,7 @@ public enum ErrorCode {
      * Running a transform failed: a type error, a division by zero, a bad conversion, or an input
      * that has no value (the transform then does not run and writes nothing).
      */
-    TRANSFORM_FAILED
+    TRANSFORM_FAILED,
+    /** An outbound network request of an app failed: connection error, time-out, response too large. */
+    OUTBOUND_FAILED
 }

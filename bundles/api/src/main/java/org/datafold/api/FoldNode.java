@@ -19,6 +19,15 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface FoldNode {
 
+    /**
+     * The identity this view of the node acts as. An app bundle gets a view of its own whose
+     * caller is the app's key: every call it makes carries that identity, whatever caller it
+     * passes, and passing another identity (the owner's or another key) is refused with
+     * {@code PERMISSION_DENIED}. The node's own bundles get the full view, where this is the
+     * local owner and each call names its caller.
+     */
+    Caller caller();
+
     /** Every schema the node knows, by name. */
     List<SchemaInfo> schemas();
 

@@ -46,6 +46,12 @@ public final class FoldNodeService implements FoldNode {
                 new PermissionAccessPolicy(permissions));
     }
 
+    /** The node's own bundles act for whoever each call names; this view's default is the owner. */
+    @Override
+    public Caller caller() {
+        return Caller.localOwner();
+    }
+
     @Override
     public List<SchemaInfo> schemas() {
         return registry.all();

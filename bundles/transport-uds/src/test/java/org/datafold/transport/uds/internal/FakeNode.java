@@ -33,6 +33,12 @@ import org.datafold.api.schema.SchemaType;
  * (available) and {@code Slow} (its queries wait for {@link #release}).
  */
 final class FakeNode implements FoldNode {
+
+    @Override
+    public org.datafold.api.query.Caller caller() {
+        return org.datafold.api.query.Caller.localOwner();
+    }
+
     final Map<String, SchemaState> states = new ConcurrentHashMap<>();
     final Map<String, List<AtomVersion>> data = new ConcurrentHashMap<>();
     final CountDownLatch slowEntered = new CountDownLatch(1);
