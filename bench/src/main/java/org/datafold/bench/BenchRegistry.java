@@ -133,4 +133,9 @@ final class BenchRegistry implements SchemaRegistry {
     public DiscoveryReport lastDiscovery() {
         return new DiscoveryReport(Instant.EPOCH, List.of());
     }
+
+    @Override
+    public long generation() {
+        return 0; // the benchmark's schemas never change
+    }
 }

@@ -44,4 +44,10 @@ public interface SchemaRegistry {
     DiscoveryReport discover();
 
     DiscoveryReport lastDiscovery();
+
+    /**
+     * A number that changes whenever any schema or its state changes: consumers keeping views
+     * derived from the schemas (the transforms) compare it to know when to rebuild them.
+     */
+    long generation();
 }

@@ -168,4 +168,9 @@ public final class JeSchemaRegistry implements SchemaRegistry {
     public DiscoveryReport lastDiscovery() {
         return core.lastDiscovery();
     }
+
+    @Override
+    public long generation() {
+        return core.generation();
+    }
 }

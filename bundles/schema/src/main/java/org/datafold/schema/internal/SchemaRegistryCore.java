@@ -76,6 +76,7 @@ public final class SchemaRegistryCore implements SchemaRegistry {
     /** Source id to entries of each source discovered on its own since the last full pass began. */
     private final Map<String, List<DiscoveryReport.Entry>> arrivals = new LinkedHashMap<>();
     private volatile Snapshot snapshot;
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private volatile DiscoveryReport lastDiscovery;
 
     /** A registry over {@code storage} that discovers schema files in {@code folder} only. */
@@ -219,6 +220,7 @@ public final class SchemaRegistryCore implements SchemaRegistry {
             }
             Known known = Known.of(created, schema);
             snapshot = current.with(known);
+            generation.incrementAndGet();
             LOG.info("schema {} loaded from {} as Available ({} fields, hash {})", schema.name(), source,
                     schema.fields().size(), schema.hash());
             return new Registration(Outcome.LOADED, known.info(), null);
@@ -290,6 +292,7 @@ public final class SchemaRegistryCore implements SchemaRegistry {
             });
             Known result = Known.of(updated, known.definition());
             snapshot = current.with(result);
+            generation.incrementAndGet();
             LOG.info("schema {} approved ({} fields, {} mapped)", name, updated.refs().size(),
                     updated.mappings().size());
             return result.info();
@@ -386,6 +389,7 @@ public final class SchemaRegistryCore implements SchemaRegistry {
             });
             Known result = Known.of(updated, known.definition());
             snapshot = current.with(result);
+            generation.incrementAndGet();
             LOG.info("schema {} is now {} (was {})", name, target.displayName(), known.record().state().displayName());
             return result.info();
         }
@@ -518,6 +522,11 @@ public final class SchemaRegistryCore implements SchemaRegistry {
         LOG.info("{}: {} sources, {} loaded, {} unchanged, {} differ, {} failed", what, entries.size(),
                 counts.getOrDefault(Outcome.LOADED, 0), counts.getOrDefault(Outcome.UNCHANGED, 0),
                 counts.getOrDefault(Outcome.DIFFERS, 0), counts.getOrDefault(Outcome.FAILED, 0));
+    }
+
+    @Override
+    public long generation() {
+        return generation.get();
     }
 
     // ---------------------------------------------------------------- snapshot

@@ -98,6 +98,7 @@ public final class FoldEngine {
     private final SchemaRegistry registry;
     private final FieldChangePublisher publisher;
     private final FieldAccessPolicy accessPolicy;
+    private final TransformHook transforms;
     private final Repository<Atom> atoms;
     private final Repository<AtomRef> refs;
 
@@ -108,6 +109,12 @@ public final class FoldEngine {
 
     public FoldEngine(Storage storage, SchemaRegistry registry, FieldChangePublisher publisher,
             FieldAccessPolicy accessPolicy) {
+        this(storage, registry, publisher, accessPolicy, TransformHook.NONE);
+    }
+
+    public FoldEngine(Storage storage, SchemaRegistry registry, FieldChangePublisher publisher,
+            FieldAccessPolicy accessPolicy, TransformHook transforms) {
+        this.transforms = Objects.requireNonNull(transforms, "transforms");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
@@ -165,9 +172,69 @@ public final class FoldEngine {
         requireArgument(mutation != null, "mutation must not be null");
         Schema schema = registry.approved(mutation.schema());
         Plan plan = plan(caller, schema, mutation);
-        Committed committed = storage.inTransaction(() -> write(plan));
+        Committed committed = storage.inTransaction(() -> {
+            Committed c = write(plan);
+            if (!c.events().isEmpty()) {
+                transforms.queue(c.events(), 1);
+            }
+            return c;
+        });
         publish(committed.events());
+        transforms.committed();
         return committed.result();
+    }
+
+    /**
+     * Writes the output of a transform run: one field (of one row), as a new atom whose source is
+     * {@code source}, bypassing the checks that protect computed fields from callers. The write,
+     * {@code alsoInTransaction} and the queueing of the transforms that read the output (at
+     * {@code depth + 1}) commit together.
+     *
+     * @param rangeKey the row, for a range schema; else null
+     * @throws FoldException {@code SCHEMA_NOT_APPROVED}, {@code FIELD_NOT_FOUND},
+     *         {@code INVALID_VALUE}, or a storage error; nothing is written then
+     */
+    public MutationResult writeComputed(String schemaName, String field, String rangeKey, Object value,
+            String source, int depth, Runnable alsoInTransaction) {
+        Schema schema = registry.approved(schemaName);
+        FieldDefinition def = knownField(schema, field);
+        String ref = requireRef(schema, field, def);
+        String refKey;
+        if (schema.type().isRange()) {
+            requireArgument(rangeKey != null && !rangeKey.isBlank(), schemaName + " is a range schema: the output of a"
+                    + " transform needs a row key");
+            refKey = ref + "/" + checkedRangeKey(schemaName, field, com.fasterxml.jackson.databind.node.TextNode
+                    .valueOf(rangeKey));
+        } else {
+            requireArgument(rangeKey == null, schemaName + " is a single schema: it has no rows");
+            refKey = ref;
+        }
+        JsonNode content = JsonValues.toJson(value, schemaName, field);
+        Plan plan = new Plan(schema, Mutation.Type.UPDATE, rangeKey, source, List.of(new FieldWrite(field, ref, refKey,
+                content, AtomVersion.Status.ACTIVE, false, Condition.ALWAYS)));
+        Committed committed = storage.inTransaction(() -> {
+            alsoInTransaction.run();
+            Committed c = write(plan);
+            transforms.queue(c.events(), depth + 1);
+            return c;
+        });
+        publish(committed.events());
+        transforms.committed();
+        return committed.result();
+    }
+
+    /**
+     * The current value of a field (of one row) by its data reference, as the Java value a query
+     * returns; empty when it was never written, is deleted, or holds null.
+     */
+    public Optional<Object> currentValue(String fieldRef, String rangeKey) {
+        String refKey = rangeKey == null ? fieldRef : fieldRef + "/" + rangeKey;
+        Optional<AtomRef> head = refs.get(refKey);
+        if (head.isEmpty() || head.get().deleted()) {
+            return Optional.empty();
+        }
+        JsonNode content = atom(head.get().atomUuid()).content();
+        return content == null || content.isNull() ? Optional.empty() : Optional.of(JsonValues.toJava(content));
     }
 
     private Plan plan(Caller caller, Schema schema, Mutation mutation) {
@@ -267,6 +334,11 @@ public final class FoldEngine {
             throw new FoldException(ErrorCode.FIELD_NOT_WRITABLE, "field " + schema.name() + "." + field
                     + " is not writable", context, null);
         }
+        String computedBy = def.refAtomUuid() == null ? null : transforms.computedBy(def.refAtomUuid());
+        if (computedBy != null) {
+            throw new FoldException(ErrorCode.FIELD_NOT_WRITABLE, "field " + schema.name() + "." + field
+                    + " is computed by transform " + computedBy + " and cannot be written", context, null);
+        }
         Optional<String> denial = accessPolicy.denial(caller, schema, field, Access.WRITE);
         if (denial.isPresent()) {
             throw new FoldException(ErrorCode.PERMISSION_DENIED, denial.get(), context, null);
@@ -275,8 +347,9 @@ public final class FoldEngine {
         return def;
     }
 
-    private static boolean isWritable(FieldDefinition def) {
-        return def.writable() && def.transform() == null;
+    private boolean isWritable(FieldDefinition def) {
+        return def.writable() && def.transform() == null
+                && (def.refAtomUuid() == null || transforms.computedBy(def.refAtomUuid()) == null);
     }
 
     private Committed write(Plan plan) {

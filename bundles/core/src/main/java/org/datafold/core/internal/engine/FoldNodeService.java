@@ -2,7 +2,26 @@ package org.datafold.core.internal.engine;
 
 import java.util.List;
 
+import java.util.Map;
+
+import org.datafold.api.ErrorCode;
+import org.datafold.api.FoldException;
 import org.datafold.api.FoldNode;
+import org.datafold.api.transform.Transform;
+import org.datafold.api.transform.TransformInfo;
+import org.datafold.api.transform.TransformRun;
+import org.datafold.api.transform.Transforms;
+import org.datafold.core.internal.transform.TransformGraph;
+import org.datafold.core.internal.transform.TransformRuntime;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.datafold.api.permission.PermissionService;
 import org.datafold.api.query.AtomVersion;
 import org.datafold.api.query.Caller;
@@ -28,11 +47,15 @@ import org.osgi.service.event.EventAdmin;
  * writes. Field changes are posted to EventAdmin when one is present; the node works
  * without it (the events are then dropped).
  */
-@Component(service = FoldNode.class)
-public final class FoldNodeService implements FoldNode {
+@Component(service = {FoldNode.class, Transforms.class}, configurationPid = TransformConfig.PID)
+@Designate(ocd = TransformConfig.class)
+public final class FoldNodeService implements FoldNode, Transforms {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FoldNodeService.class);
 
     private final SchemaRegistry registry;
     private final FoldEngine engine;
+    private final TransformRuntime transforms;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -40,10 +63,60 @@ public final class FoldNodeService implements FoldNode {
 
     @Activate
     public FoldNodeService(@Reference Storage storage, @Reference SchemaRegistry registry,
-            @Reference PermissionService permissions) {
+            @Reference PermissionService permissions, TransformConfig config, BundleContext context) {
         this.registry = registry;
+        Bundle framework = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
+        this.transforms = new TransformRuntime(storage, registry, settings(config),
+                () -> framework == null || (framework.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0);
         this.engine = new FoldEngine(storage, registry, new EventAdminPublisher(() -> eventAdmin),
-                new PermissionAccessPolicy(permissions));
+                new PermissionAccessPolicy(permissions), transforms);
+        transforms.start(engine);
+    }
+
+    /** Package-private for tests: the engine and the transforms without OSGi. */
+    FoldNodeService(Storage storage, SchemaRegistry registry, PermissionService permissions,
+            TransformRuntime.Settings settings) {
+        this.registry = registry;
+        this.transforms = new TransformRuntime(storage, registry, settings, () -> false);
+        this.engine = new FoldEngine(storage, registry, new EventAdminPublisher(() -> eventAdmin),
+                new PermissionAccessPolicy(permissions), transforms);
+        transforms.start(engine);
+    }
+
+    @Modified
+    void modified(TransformConfig config) {
+        transforms.configure(settings(config));
+    }
+
+    @Deactivate
+    void deactivate() {
+        transforms.close();
+    }
+
+    private static TransformRuntime.Settings settings(TransformConfig c) {
+        return new TransformRuntime.Settings(c.enabled(), c.threads(), c.max_depth(), c.max_attempts(),
+                c.retry_initial_ms(), c.retry_max_ms());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeTransform")
+    void addTransform(Transform transform, ServiceReference<Transform> ref) {
+        Bundle b = ref.getBundle();
+        String provider = b == null ? "a stopped bundle" : b.getSymbolicName() + " " + b.getVersion();
+        transforms.register(transform, provider);
+    }
+
+    void removeTransform(Transform transform) {
+        try {
+            transforms.unregister(transform);
+        } catch (RuntimeException e) {
+            LOG.warn("could not drop the queued runs of a removed transform: {}", e.toString());
+        }
+    }
+
+    /** The engine's transforms (for tests in this package). */
+    TransformRuntime transformRuntime() {
+        return transforms;
     }
 
     /** The node's own bundles act for whoever each call names; this view's default is the owner. */
@@ -67,9 +140,40 @@ public final class FoldNodeService implements FoldNode {
         return registry.load(json, source);
     }
 
+    /**
+     * Approves a schema after checking its declarative transforms (logic, inputs, output):
+     * {@code TRANSFORM_INVALID} names the field and the problem, and the schema stays as it was.
+     */
     @Override
     public SchemaInfo approve(String name) {
+        SchemaInfo info = registry.get(name);
+        info.schema().fields().forEach((field, def) -> {
+            if (def.transform() != null) {
+                String id = info.schema().name() + "." + field;
+                String problem = TransformGraph.checkDeclarative(id, def.transform());
+                if (problem != null) {
+                    throw new FoldException(ErrorCode.TRANSFORM_INVALID, "schema " + name + " cannot be approved: the"
+                            + " transform of " + id + " is refused: " + problem, Map.of("schema", name, "field", field),
+                            null);
+                }
+            }
+        });
         return registry.approve(name);
+    }
+
+    @Override
+    public List<TransformInfo> list() {
+        return transforms.list();
+    }
+
+    @Override
+    public TransformInfo get(String id) {
+        return transforms.get(id);
+    }
+
+    @Override
+    public TransformRun run(String id, String rangeKey) {
+        return transforms.run(id, rangeKey);
     }
 
     @Override

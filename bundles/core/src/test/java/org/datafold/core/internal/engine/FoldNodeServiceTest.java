@@ -13,6 +13,7 @@ import org.datafold.api.query.Query;
 import org.datafold.api.schema.SchemaInfo;
 import org.datafold.api.schema.SchemaState;
 import org.datafold.permissions.internal.PermissionServiceImpl;
+import org.datafold.core.internal.transform.TransformRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,11 +21,12 @@ import org.junit.jupiter.api.Test;
 /** The node service: schema calls go to the registry, data calls to the engine. */
 class FoldNodeServiceTest extends EngineFixture {
 
-    private FoldNode node;
+    private FoldNodeService node;
     private PermissionServiceImpl permissions;
 
     @AfterEach
     void stopPermissions() {
+        node.deactivate();
         permissions.close();
     }
 
@@ -32,7 +34,7 @@ class FoldNodeServiceTest extends EngineFixture {
     void service() {
         registry.add(TestSchemas.single("Person").field("name").build(), SchemaState.AVAILABLE);
         permissions = new PermissionServiceImpl(new TestPermissionsConfig(-1), storage);
-        node = new FoldNodeService(storage, registry, permissions);
+        node = new FoldNodeService(storage, registry, permissions, TransformRuntime.Settings.defaults());
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.datafold.api.schema.PermissionPolicy.Policy;
 import org.datafold.api.schema.SchemaState;
 import org.datafold.permissions.internal.PermissionServiceImpl;
 import org.datafold.storage.internal.JeStorage;
+import org.datafold.core.internal.transform.TransformRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class PermissionsEndToEndTest extends EngineFixture {
             29, 30, 31, 32 });
 
     private PermissionServiceImpl permissions;
-    private FoldNode node;
+    private FoldNodeService node;
 
     @BeforeEach
     void node() {
@@ -49,11 +50,12 @@ class PermissionsEndToEndTest extends EngineFixture {
 
     private void startNode() {
         permissions = new PermissionServiceImpl(new TestPermissionsConfig(-1), storage);
-        node = new FoldNodeService(storage, registry, permissions);
+        node = new FoldNodeService(storage, registry, permissions, TransformRuntime.Settings.defaults());
     }
 
     @AfterEach
     void stopPermissions() {
+        node.deactivate();
         permissions.close();
     }
 
@@ -125,6 +127,7 @@ class PermissionsEndToEndTest extends EngineFixture {
     void theOwnerKeySurvivesARestartWithMode0600AndActsAsTheOwner() throws Exception {
         String owner = permissions.ownerKey();
         permissions.trust(KEY, 1, "phone");
+        node.deactivate();
         permissions.close();
         storage.close();
 

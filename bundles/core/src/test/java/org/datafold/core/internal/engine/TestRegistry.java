@@ -22,9 +22,11 @@ import org.datafold.schema.api.SchemaRegistry;
 final class TestRegistry implements SchemaRegistry {
 
     private final Map<String, SchemaInfo> schemas = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     TestRegistry add(Schema schema, SchemaState state) {
         schemas.put(schema.name(), new SchemaInfo(schema, state, "test"));
+        generation.incrementAndGet();
         return this;
     }
 
@@ -89,6 +91,7 @@ final class TestRegistry implements SchemaRegistry {
     private SchemaInfo setState(String name, SchemaState state) {
         SchemaInfo info = new SchemaInfo(get(name).schema(), state, "test");
         schemas.put(name, info);
+        generation.incrementAndGet();
         return info;
     }
 
@@ -100,5 +103,10 @@ final class TestRegistry implements SchemaRegistry {
     @Override
     public DiscoveryReport lastDiscovery() {
         return new DiscoveryReport(Instant.EPOCH, List.of());
+    }
+
+    @Override
+    public long generation() {
+        return generation.get();
     }
 }
