@@ -70,6 +70,13 @@ final class TestSchemas {
         return this;
     }
 
+    /** A field computed by a declarative transform from {@code inputs} ({@code writable: false}). */
+    TestSchemas computed(String field, String logic, String... inputs) {
+        fields.put(field, definition(false, new TransformDefinition(List.of(inputs), logic, name + "." + field),
+                newRef(), Map.of()));
+        return this;
+    }
+
     /** A field mapped to {@code target.targetField}: it carries that field's data reference. */
     TestSchemas mapped(String field, Schema target, String targetField) {
         fields.put(field, definition(true, null, target.field(targetField).refAtomUuid(),
