@@ -132,7 +132,7 @@ class DiscoveryTest extends RegistryFixture {
         DiscoveryReport report = examples.discover();
 
         assertThat(report.entries()).extracting(Entry::name)
-                .containsExactly("Contact", "Note", "PublicProfile", "Reading");
+                .containsExactly("Contact", "Note", "Order", "OrderTotal", "PublicProfile", "Reading");
         assertThat(report.entries()).allSatisfy(e -> assertThat(e.outcome()).as(e.error()).isEqualTo(Outcome.LOADED));
         assertThat(report.entries()).allSatisfy(e -> assertThat(e.source())
                 .startsWith("file:" + SchemaFormatTest.EXAMPLES.toAbsolutePath().normalize() + "/"));
