@@ -1,0 +1,21 @@
+package org.datafold.apps.internal;
+
+import java.lang.annotation.Annotation;
+import java.nio.file.Path;
+
+import org.datafold.storage.internal.StorageConfig;
+
+/** A storage configuration for tests (the component property type is an annotation interface). */
+record TestStorageConfig(String dataDir, Durability durability, int cacheSizeMb, long lockTimeoutMs,
+        int maxRetries) implements StorageConfig {
+
+    /** Small cache, buffered commits, in {@code dir}. */
+    static TestStorageConfig in(Path dir) {
+        return new TestStorageConfig(dir.toString(), Durability.NO_SYNC, 16, 500, 10);
+    }
+
+    @Override
+    public Class<? extends Annotation> annotationType() {
+        return StorageConfig.class;
+    }
+}
