@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,6 +56,8 @@ public final class TransformRuntime implements TransformHook, Transforms {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransformRuntime.class);
     private static final long IDLE_WAIT_MS = 60_000;
+    /** Queue entries looked at per dispatch pass (in key order); the rest waits for the next pass. */
+    private static final int SCAN_LIMIT = 10_000;
 
     /**
      * How transforms run.
@@ -294,7 +295,7 @@ public final class TransformRuntime implements TransformHook, Transforms {
     @Override
     public void queue(List<FieldChangeEvent> changes, int depth) {
         TransformGraph graph = graph();
-        Set<String> keys = null;
+        Set<String> groups = null;
         for (FieldChangeEvent change : changes) {
             for (Node reader : graph.readers(change.fieldRef())) {
                 String row = reader.perRow() ? change.rangeKey() : null;
@@ -309,13 +310,12 @@ public final class TransformRuntime implements TransformHook, Transforms {
                     LOG.warn("transform {} {}", reader.id(), s.lastError);
                     continue;
                 }
-                String key = QueuedRun.key(reader.id(), row);
-                if (keys == null) {
-                    keys = new HashSet<>();
+                String group = QueuedRun.group(reader.id(), row);
+                if (groups == null) {
+                    groups = new HashSet<>();
                 }
-                if (keys.add(key)) {
-                    queue.put(key, new QueuedRun(reader.id(), row, ThreadLocalRandom.current().nextLong(), depth, 0, 0,
-                            null));
+                if (groups.add(group)) {
+                    queue.put(QueuedRun.newKey(reader.id(), row), new QueuedRun(reader.id(), row, depth, 0, 0, null));
                 }
             }
         }
@@ -363,91 +363,115 @@ public final class TransformRuntime implements TransformHook, Transforms {
         }
     }
 
+    /** The queued entries of one transform and row, run together. */
+    private static final class Group {
+        final String name;
+        final QueuedRun first;
+        final List<String> keys = new ArrayList<>();
+        final List<QueuedRun> runs = new ArrayList<>();
+        long notBefore = Long.MAX_VALUE;
+        int depth;
+        int attempts;
+
+        Group(String name, QueuedRun first) {
+            this.name = name;
+            this.first = first;
+        }
+
+        void add(String key, QueuedRun run) {
+            keys.add(key);
+            runs.add(run);
+            notBefore = Math.min(notBefore, run.notBefore());
+            depth = Math.max(depth, run.depth());
+            attempts = Math.max(attempts, run.attempts());
+        }
+    }
+
     /** Hands due runs to the workers; returns how long to wait for the next one that is not due yet. */
     private long startDueRuns() {
         TransformGraph graph = graph();
         long now = System.currentTimeMillis();
         long waitMs = IDLE_WAIT_MS;
         int limit = settings.threads() * 4;
-        for (Repository.Entry<QueuedRun> e : queue.list(Integer.MAX_VALUE)) {
+        Map<String, Group> groups = new LinkedHashMap<>();
+        for (Repository.Entry<QueuedRun> e : queue.list(SCAN_LIMIT)) {
+            QueuedRun run = e.value();
+            String name = QueuedRun.group(run.transformId(), run.rangeKey());
+            groups.computeIfAbsent(name, n -> new Group(n, run)).add(e.key(), run);
+        }
+        for (Group group : groups.values()) {
             if (inFlight.size() >= limit) {
                 break; // the rest waits for a worker to finish (which signals)
             }
-            QueuedRun run = e.value();
-            Node node = graph.get(run.transformId());
-            if (node == null || !node.active() || inFlight.contains(e.key())) {
+            Node node = graph.get(group.first.transformId());
+            if (node == null || !node.active() || inFlight.contains(group.name)) {
                 continue; // parked until the transform runs again, or already running
             }
-            if (run.notBefore() > now) {
-                waitMs = Math.min(waitMs, run.notBefore() - now);
+            if (group.notBefore > now) {
+                waitMs = Math.min(waitMs, group.notBefore - now);
                 continue;
             }
-            inFlight.add(e.key());
+            inFlight.add(group.name);
             try {
                 workers.execute(() -> {
                     try {
-                        runQueued(e.key(), run, node);
+                        runQueued(group, node);
                     } finally {
-                        inFlight.remove(e.key());
+                        inFlight.remove(group.name);
                         signal();
                     }
                 });
             } catch (RuntimeException rejected) {
-                inFlight.remove(e.key());
+                inFlight.remove(group.name);
                 return waitMs; // shutting down
             }
         }
         return Math.max(1, waitMs);
     }
 
-    private void runQueued(String key, QueuedRun run, Node node) {
+    private void runQueued(Group group, Node node) {
         FoldEngine engine = this.engine;
         if (closed || engine == null) {
             return;
         }
-        Runnable removeIfUnchanged = () -> {
-            Optional<QueuedRun> current = queue.getForUpdate(key);
-            if (current.isPresent() && current.get().seq() == run.seq()) {
-                queue.delete(key);
-            }
-        };
-        TransformRun result = execute(engine, node, run.rangeKey(), run.depth(), removeIfUnchanged);
+        // Only the entries seen are removed; changes queued meanwhile ask for another run.
+        Runnable removeSeen = () -> group.keys.forEach(queue::delete);
+        TransformRun result = execute(engine, node, group.first.rangeKey(), group.depth, removeSeen);
         try {
             switch (result.status()) {
                 case WRITTEN -> {
-                    // The entry went with the output's transaction.
+                    // The entries went with the output's transaction.
                 }
-                case SKIPPED -> storage.run(removeIfUnchanged::run);
-                case FAILED -> retryOrDrop(key, run, node, result.message());
+                case SKIPPED -> storage.run(removeSeen::run);
+                case FAILED -> retryOrDrop(group, node, result.message());
             }
         } catch (RuntimeException e) {
-            LOG.warn("transform {}: could not update its queue entry (it runs again): {}", node.id(), e.toString());
+            LOG.warn("transform {}: could not update its queue entries (it runs again): {}", node.id(), e.toString());
         }
     }
 
-    private void retryOrDrop(String key, QueuedRun run, Node node, String error) {
+    private void retryOrDrop(Group group, Node node, String error) {
         Settings s = settings;
-        int attempts = run.attempts() + 1;
+        int attempts = group.attempts + 1;
+        String row = group.first.rangeKey();
         if (attempts >= s.maxAttempts()) {
-            storage.run(() -> {
-                Optional<QueuedRun> current = queue.getForUpdate(key);
-                if (current.isPresent() && current.get().seq() == run.seq()) {
-                    queue.delete(key);
-                }
-            });
-            String message = "gave up after " + attempts + " attempts" + rowText(run.rangeKey()) + ": " + error;
+            storage.run(() -> group.keys.forEach(queue::delete));
+            String message = "gave up after " + attempts + " attempts" + rowText(row) + ": " + error;
             stats(node.id()).lastError = message;
             LOG.error("transform {} {}", node.id(), message);
             return;
         }
         long pause = Math.min(s.retryMaxMs(), s.retryInitialMs() << Math.min(attempts - 1, 30));
+        long notBefore = System.currentTimeMillis() + pause;
         storage.run(() -> {
-            Optional<QueuedRun> current = queue.getForUpdate(key);
-            if (current.isPresent() && current.get().seq() == run.seq()) {
-                queue.put(key, run.failed(attempts, System.currentTimeMillis() + pause, error));
+            for (int i = 0; i < group.keys.size(); i++) {
+                String key = group.keys.get(i);
+                if (queue.getForUpdate(key).isPresent()) {
+                    queue.put(key, group.runs.get(i).failed(attempts, notBefore, error));
+                }
             }
         });
-        LOG.warn("transform {} failed{} (attempt {} of {}, next in {} ms): {}", node.id(), rowText(run.rangeKey()),
+        LOG.warn("transform {} failed{} (attempt {} of {}, next in {} ms): {}", node.id(), rowText(row),
                 attempts, s.maxAttempts(), pause, error);
     }
 
