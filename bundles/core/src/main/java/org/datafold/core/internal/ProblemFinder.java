@@ -101,9 +101,18 @@ final class ProblemFinder {
                 : Arrays.asList(d.configurationPid);
     }
 
+    /**
+     * The reason in a failure's stack trace: its innermost cause (a constructor's exception arrives
+     * wrapped in an {@code InvocationTargetException}), else its first line.
+     */
     private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl).trim();
+        String reason = s;
+        int cause = s.lastIndexOf("Caused by: ");
+        if (cause >= 0) {
+            reason = s.substring(cause + "Caused by: ".length());
+        }
+        int nl = reason.indexOf('\n');
+        return nl < 0 ? reason.trim() : reason.substring(0, nl).trim();
     }
 
     static String stateName(int state) {

@@ -105,6 +105,16 @@ class ProblemFinderTest {
     }
 
     @Test
+    void aWrappedActivationFailureShowsItsInnermostCause() {
+        ComponentConfigurationDTO c = configuration(ComponentConfigurationDTO.FAILED_ACTIVATION);
+        c.failure = "java.lang.reflect.InvocationTargetException\n\tat x\nCaused by: java.lang.IllegalStateException: outer"
+                + "\n\tat y\nCaused by: org.datafold.api.FoldException: CONFIGURATION_INVALID: bad rule\n\tat z\n";
+        assertThat(find(Bundle.ACTIVE, new ProblemFinder.ComponentView(description("s", "require"), true, List.of(c))))
+                .singleElement().satisfies(p -> assertThat(p.reasons())
+                        .containsExactly("org.datafold.api.FoldException: CONFIGURATION_INVALID: bad rule"));
+    }
+
+    @Test
     void disabledComponentIsReported() {
         assertThat(find(Bundle.ACTIVE, new ProblemFinder.ComponentView(description("d", "optional"), false,
                 List.of()))).extracting(ComponentProblem::state).containsExactly("DISABLED");
