@@ -27,6 +27,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
@@ -89,6 +91,13 @@ public class ExamplesIT {
     private static final String TRANSFORM_BSN = "org.datafold.examples-sample-transform";
     private static final String TRANSFORM_ID = "sample.fahrenheit";
     private static final String TRANSFORM_SOURCE = "transform:" + TRANSFORM_ID;
+    /** A schema of the owner's, written and read while an app comes and goes. */
+    private static final String MEMO = """
+            {"name": "Memo", "fields": {"body": {"field_type": "Single",
+              "permission_policy": {"read_policy": {"Distance": 0}, "write_policy": {"Distance": 0}},
+              "payment_config": {"base_multiplier": 1.0, "trust_distance_scaling": "None", "min_payment": null},
+              "field_mappers": {}, "transform": null, "writable": true}},
+             "payment_config": {"base_multiplier": 1.0, "min_payment_threshold": 0}}""";
 
     @Inject
     BundleContext context;
@@ -267,7 +276,63 @@ public class ExamplesIT {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // (c) other callers are not disturbed
+
+    @Test
+    public void deployingAndRemovingAnAppDisturbsNoOtherCaller() throws Exception {
+        node.loadSchema(MEMO, "test");
+        node.approve("Memo");
+        node.mutate(Caller.localOwner(), new Mutation("Memo", Mutation.Type.CREATE, Map.of("body", "start")));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong served = new AtomicLong();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        CountDownLatch running = new CountDownLatch(1);
+        Thread caller = new Thread(() -> {
+            for (long i = 0; !stop.get(); i++) {
+                try {
+                    node.mutate(Caller.localOwner(), new Mutation("Memo", Mutation.Type.UPDATE, Map.of("body", "n" + i)));
+                    FieldOutcome body = node.query(Caller.localOwner(), Query.of("Memo", List.of("body"))).rows().get(0)
+                            .fields().get("body");
+                    assertEquals(FieldOutcome.Status.OK, body.status());
+                    served.incrementAndGet();
+                    running.countDown();
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }
+        }, "other-caller");
+        caller.start();
+        try {
+            assertTrue("the other caller is served", running.await(TIMEOUT_S, TimeUnit.SECONDS));
+            Path jar = jar("datafold.it.example.app");
+            if (Files.exists(deployDir().resolve("sample-app.jar"))) {
+                undeploy("sample-app.jar", APP_BSN);
+            }
+            for (int round = 0; round < 2; round++) {
+                deploy(jar, "sample-app.jar", APP_BSN);
+                assertNotNull("the app's components are active", Await.service(context, "(osgi.command.scope=journal)"));
+                undeploy("sample-app.jar", APP_BSN);
+                assertNull("the app's commands went with it",
+                        context.getServiceReferences((String) null, "(osgi.command.scope=journal)"));
+            }
+        } finally {
+            stop.set(true);
+            caller.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+        }
+        assertTrue("calls of another caller failed while the app came and went: " + errors, errors.isEmpty());
+        assertTrue("served: " + served.get(), served.get() > 0);
+        assertPlatformUntouched();
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // helpers
+
+    /** Deletes a jar from deploy/ and waits until its bundle is uninstalled. */
+    private void undeploy(String name, String bsn) throws Exception {
+        CountDownLatch uninstalled = bundleEvent(bsn, BundleEvent.UNINSTALLED);
+        Files.delete(deployDir().resolve(name));
+        assertTrue(bsn + " uninstalled", uninstalled.await(TIMEOUT_S, TimeUnit.SECONDS));
+    }
 
     private static Path deployDir() {
         return Path.of(System.getProperty("datafold.home")).resolve("deploy");
