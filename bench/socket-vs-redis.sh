@@ -4,7 +4,9 @@
 #                                    and Debian's redis-server + redis-tools packages)
 # Environment: WARMUP (s, default 5), DURATION (s, default 10), CONNECTIONS (default "1 8 64"),
 #              REDIS_N (requests per redis-benchmark test, default 300000),
-#              REDIS_DURABLE_N (requests of the appendfsync-always SET test, default 20000).
+#              REDIS_DURABLE_N (requests of the appendfsync-always SET test, default 20000),
+#              CLIENT (raw: a blocking socket per connection like redis-benchmark, default;
+#                      library: the DataFoldClient library).
 # Starts a copy of the runtime in a scratch folder (on the same disk as /tmp: not tmpfs, or fsyncs
 # cost nothing), creates and trusts a key (distance 0), approves the Note schema, runs SocketLoad
 # (10 s initial warm-up, then query, durable update and 90/10 mix, each with its own warm-up) for
@@ -17,6 +19,7 @@ DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-1 8 64}"
 REDIS_N="${REDIS_N:-300000}"
 REDIS_DURABLE_N="${REDIS_DURABLE_N:-20000}"
+CLIENT="${CLIENT:-raw}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 src="$root/runtime/target/datafold"
@@ -45,10 +48,10 @@ pubkey="$("$node/bin/datafold-client" keygen "$work/bench.key" | tail -n 1)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -n 1), $(redis-server --version | cut -d' ' -f1-3)"
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
-echo "== DataFold node, app socket ($node/run/datafold.sock), authenticated DataFoldClient per connection"
+echo "== DataFold node, app socket ($node/run/datafold.sock), one authenticated $CLIENT client per connection"
 conns_csv="$(echo $CONNECTIONS | tr ' ' ',')"
 java -cp "$jar" org.datafold.bench.SocketLoad --socket "$node/run/datafold.sock" --key "$work/bench.key" \
-  --connections "$conns_csv" --warmup "$WARMUP" --duration "$DURATION" | tee "$work/datafold.txt"
+  --connections "$conns_csv" --warmup "$WARMUP" --duration "$DURATION" --client "$CLIENT" | tee "$work/datafold.txt"
 "$node/bin/datafold" stop > /dev/null
 
 # redis-server on a Unix socket only (port 0), in the scratch folder

@@ -11,10 +11,13 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.datafold.client.ClientConfig;
 import org.datafold.client.ClientKey;
 import org.datafold.client.DataFoldClient;
 import org.datafold.client.MutationType;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Load generator for a running node's app socket (not a JMH benchmark): N connections, each its own
@@ -27,8 +30,13 @@ import org.datafold.client.MutationType;
  * java -cp target/benchmarks.jar org.datafold.bench.SocketLoad --socket node/run/datafold.sock \
  *     --key bench.key [--connections 1,8,64] [--workloads query,update,mix] [--initial-warmup 10] \
  *     [--warmup 5] [--duration 10] \
- *     [--schema Note] [--field title]
+ *     [--schema Note] [--field title] [--client raw|library]
  * </pre>
+ *
+ * {@code --client raw} (the default) drives each connection with {@link RawConnection}: a blocking
+ * socket and a prepared request, read and written on the worker's own thread, the way
+ * redis-benchmark drives Redis. {@code --client library} uses the {@link DataFoldClient} library
+ * (request ids, a reader thread per connection, typed results), which costs the client more CPU.
  *
  * Workloads: {@code query} reads one field of the single schema; {@code update} is a durable
  * one-field {@code update} mutation; {@code mix} picks a query with probability 0.9, else an update.
@@ -49,6 +57,7 @@ public final class SocketLoad {
         int initialWarmupSeconds = 10;
         String schema = "Note";
         String field = "title";
+        boolean raw = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -65,6 +74,14 @@ public final class SocketLoad {
                 case "--initial-warmup" -> { initialWarmupSeconds = Integer.parseInt(need(a, v)); i++; }
                 case "--schema" -> { schema = need(a, v); i++; }
                 case "--field" -> { field = need(a, v); i++; }
+                case "--client" -> {
+                    String c = need(a, v);
+                    if (!List.of("raw", "library").contains(c)) {
+                        throw new IllegalArgumentException("--client is raw or library, not " + c);
+                    }
+                    raw = c.equals("raw");
+                    i++;
+                }
                 case "-h", "--help" -> { usage(); return; }
                 default -> { System.err.println("unknown argument: " + a); usage(); System.exit(2); }
             }
@@ -79,7 +96,8 @@ public final class SocketLoad {
                 System.exit(2);
             }
         }
-        ClientConfig config = ClientConfig.of(socket, ClientKey.load(keyFile))
+        ClientKey key = ClientKey.load(keyFile);
+        ClientConfig config = ClientConfig.of(socket, key)
                 .withConnectTimeout(Duration.ofSeconds(30))
                 .withRequestTimeout(Duration.ofSeconds(30));
 
@@ -91,18 +109,19 @@ public final class SocketLoad {
 
         // The node's JIT needs several seconds on 2 cores: warm both request paths once, before any case.
         if (initialWarmupSeconds > 0) {
-            run(config, schema, field, "mix", 8, initialWarmupSeconds, 0);
+            run(new Target(config, raw), schema, field, "mix", 8, initialWarmupSeconds, 0);
         }
 
-        System.out.printf(Locale.ROOT, "# socket %s, schema %s, field %s, initial warm-up %d s (mix, 8 connections),"
-                        + " then per case warm-up %d s, measured %d s, %d cores, %s%n",
-                socket, schema, field, initialWarmupSeconds, warmupSeconds, durationSeconds, Runtime.getRuntime().availableProcessors(),
+        System.out.printf(Locale.ROOT, "# socket %s, %s client, schema %s, field %s, initial warm-up %d s (mix, 8"
+                        + " connections), then per case warm-up %d s, measured %d s, %d cores, %s%n",
+                socket, raw ? "raw (blocking JDK socket, one thread per connection)" : "DataFoldClient library", schema,
+                field, initialWarmupSeconds, warmupSeconds, durationSeconds, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         System.out.printf(Locale.ROOT, "%-8s %5s %10s %12s %10s %10s %8s%n",
                 "workload", "conns", "requests", "req/s", "p50 µs", "p99 µs", "errors");
         for (String workload : workloads) {
             for (int n : connections) {
-                Result r = run(config, schema, field, workload, n, warmupSeconds, durationSeconds);
+                Result r = run(new Target(config, raw), schema, field, workload, n, warmupSeconds, durationSeconds);
                 System.out.printf(Locale.ROOT, "%-8s %5d %10d %12.0f %10.1f %10.1f %8d%n",
                         workload, n, r.requests, r.perSecond, r.p50Micros, r.p99Micros, r.errors);
                 System.out.flush();
@@ -113,12 +132,89 @@ public final class SocketLoad {
     private record Result(long requests, double perSecond, double p50Micros, double p99Micros, long errors) {
     }
 
-    private static Result run(ClientConfig config, String schema, String field, String workload, int n,
-                              int warmupSeconds, int durationSeconds) throws InterruptedException {
-        List<DataFoldClient> clients = new ArrayList<>(n);
+    /** Where and how to connect. */
+    private record Target(ClientConfig config, boolean raw) {
+    }
+
+    /** One connection of either kind. */
+    private interface Connection extends AutoCloseable {
+        /** A one-field query; throws on failure. */
+        void query() throws Exception;
+
+        /** A durable one-field update; throws on failure. */
+        void update(String value) throws Exception;
+
+        boolean isOpen();
+
+        @Override
+        void close();
+    }
+
+    private static Connection connect(Target target, String schema, String field) throws Exception {
+        if (!target.raw()) {
+            DataFoldClient c = DataFoldClient.connect(target.config());
+            return new Connection() {
+                public void query() {
+                    c.query(schema, field);
+                }
+
+                public void update(String value) {
+                    c.mutate(schema, MutationType.UPDATE, Map.of(field, value));
+                }
+
+                public boolean isOpen() {
+                    return c.isOpen();
+                }
+
+                public void close() {
+                    c.close();
+                }
+            };
+        }
+        RawConnection c = RawConnection.open(target.config().socket(), target.config().key());
+        ObjectNode q = RawConnection.payload().put("schema", schema);
+        q.putArray("fields").add(field);
+        byte[][] query = RawConnection.template("query", q);
+        return new Connection() {
+            boolean open = true;
+
+            public void query() throws Exception {
+                check(c.request(query));
+            }
+
+            public void update(String value) throws Exception {
+                ObjectNode m = RawConnection.payload().put("schema", schema).put("mutation_type", "update");
+                m.putObject("values").put(field, value);
+                check(c.request(RawConnection.template("mutate", m)));
+            }
+
+            private void check(boolean ok) {
+                if (!ok) {
+                    throw new IllegalStateException("the node answered with an error");
+                }
+            }
+
+            public boolean isOpen() {
+                return open;
+            }
+
+            public void close() {
+                open = false;
+                try {
+                    c.close();
+                } catch (java.io.IOException ignored) {
+                    // closing anyway
+                }
+            }
+        };
+    }
+
+    private static Result run(Target target, String schema, String field, String workload, int n,
+                              int warmupSeconds, int durationSeconds) throws Exception {
+        List<Connection> clients = new ArrayList<>(n);
         try {
             for (int i = 0; i < n; i++) {
-                clients.add(DataFoldClient.connect(config));
+                clients.add(connect(target, schema, field));
             }
             AtomicBoolean measuring = new AtomicBoolean();
             AtomicBoolean stop = new AtomicBoolean();
@@ -155,7 +251,7 @@ public final class SocketLoad {
             return new Result(total, total / (elapsed / 1e9), percentile(all, 0.50) / 1e3,
                     percentile(all, 0.99) / 1e3, errors);
         } finally {
-            for (DataFoldClient c : clients) {
+            for (Connection c : clients) {
                 c.close();
             }
         }
@@ -171,7 +267,7 @@ public final class SocketLoad {
 
     /** One connection's closed loop; latencies (ns) of the requests that started while measuring. */
     private static final class Worker implements Runnable {
-        private final DataFoldClient client;
+        private final Connection client;
         private final String schema;
         private final String field;
         private final String workload;
@@ -184,7 +280,7 @@ public final class SocketLoad {
         int count;
         long errors;
 
-        Worker(DataFoldClient client, String schema, String field, String workload, int id,
+        Worker(Connection client, String schema, String field, String workload, int id,
                AtomicBoolean measuring, AtomicBoolean stop, CountDownLatch done) {
             this.client = client;
             this.schema = schema;
@@ -211,11 +307,11 @@ public final class SocketLoad {
                     long t0 = System.nanoTime();
                     try {
                         if (write) {
-                            client.mutate(schema, MutationType.UPDATE, Map.of(field, "value " + id + "-" + seq++));
+                            client.update("value " + id + "-" + seq++);
                         } else {
-                            client.query(schema, field);
+                            client.query();
                         }
-                    } catch (RuntimeException e) {
+                    } catch (Exception e) {
                         if (measured) {
                             errors++;
                         }
@@ -249,6 +345,6 @@ public final class SocketLoad {
     private static void usage() {
         System.err.println("usage: java -cp target/benchmarks.jar org.datafold.bench.SocketLoad --socket <path> --key <keyfile>"
                 + " [--connections 1,8,64] [--workloads query,update,mix] [--initial-warmup <s>] [--warmup <s>] [--duration <s>]"
-                + " [--schema Note] [--field title]");
+                + " [--schema Note] [--field title] [--client raw|library]");
     }
 }

@@ -105,10 +105,23 @@ final class Dispatcher {
     }
 
     /** Handles one frame: parses, checks, runs, and renders the response. Never throws. */
-    Reply handle(Session session, byte[] frame) {
-        long start = System.nanoTime();
-        JsonNode requestId = null;
+    /** A request frame parsed; {@link #failure} is set when it cannot run. */
+    static final class Request {
+        final long start = System.nanoTime();
+        JsonNode requestId;
         String operation = "(malformed)";
+        String name;
+        JsonNode payload;
+        FoldException failure;
+    }
+
+    Reply handle(Session session, byte[] frame) {
+        return handle(session, parse(frame));
+    }
+
+    /** Reads a frame's envelope; errors are kept in the request and answered by {@link #handle}. */
+    Request parse(byte[] frame) {
+        Request r = new Request();
         try {
             JsonNode request;
             try {
@@ -124,7 +137,7 @@ final class Dispatcher {
             if (id == null || !(id.isTextual() || id.isIntegralNumber())) {
                 throw new FoldException(ErrorCode.MALFORMED_REQUEST, "request_id must be a string");
             }
-            requestId = id;
+            r.requestId = id;
             JsonNode op = request.get("operation_type");
             if (op == null || !op.isTextual()) {
                 throw new FoldException(ErrorCode.MALFORMED_REQUEST, "operation_type must be a string");
@@ -135,8 +148,25 @@ final class Dispatcher {
             } else if (!payload.isObject()) {
                 throw new FoldException(ErrorCode.MALFORMED_REQUEST, "payload must be a JSON object");
             }
-            String name = op.asText();
-            operation = OPERATIONS.contains(name) ? name : "(unknown)";
+            r.name = op.asText();
+            r.operation = OPERATIONS.contains(r.name) ? r.name : "(unknown)";
+            r.payload = payload;
+        } catch (FoldException e) {
+            r.failure = e;
+        }
+        return r;
+    }
+
+    Reply handle(Session session, Request r) {
+        JsonNode requestId = r.requestId;
+        String operation = r.operation;
+        long start = r.start;
+        try {
+            if (r.failure != null) {
+                throw r.failure;
+            }
+            String name = r.name;
+            JsonNode payload = r.payload;
             if (!OPERATIONS.contains(name)) {
                 if (session.caller == null) {
                     throw unauthenticated(session, name);

@@ -3,9 +3,6 @@ package org.datafold.transport.uds.internal;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.nio.channels.CancelledKeyException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -20,11 +17,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,12 +38,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The app socket server (docs/protocol.md), independent of OSGi. One selector thread accepts
- * connections, reads frames and writes responses; a bounded pool of workers runs the requests.
- * A connection has at most one request in flight: while it runs (and while its response is being
- * written) the connection is not read, so a client that pipelines is held back by the socket
- * buffers (back-pressure), responses come in request order, and the work queue never holds more
- * than one request per connection.
+ * The app socket server (docs/protocol.md), independent of OSGi. An acceptor thread takes
+ * connections; each connection is served by a thread of its own, which reads a frame, runs the
+ * request, writes the response and reads the next frame, so a request costs two system calls and
+ * no hand-over between threads. At most {@code workers} requests execute at once (the others wait
+ * for a permit). A connection has at most one request in flight: a client that pipelines is held
+ * back by the socket buffers (back-pressure) and gets its responses in request order. A time-out
+ * thread closes connections whose frame is late or that stay idle.
  */
 public final class SocketServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
@@ -74,52 +69,40 @@ public final class SocketServer implements AutoCloseable {
     private final Stats stats = new Stats();
     private final SecureRandom random = new SecureRandom();
     private final AFUNIXServerSocketChannel serverChannel;
-    private final Selector selector;
-    private final ThreadPoolExecutor workers;
-    private final Thread loop;
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Requests executing at once, at most {@code workers}. */
+    private final Semaphore executing;
+    private final Thread acceptor;
+    private final Thread reaper;
     private final Map<Long, Conn> connections = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    private final long tickNanos;
+    private final AtomicInteger threads = new AtomicInteger();
+    private final long tickMillis;
+    private final Object lifecycle = new Object();
     private volatile boolean stopping;
-    private volatile long deadline;
     private volatile boolean stopped;
 
     public SocketServer(Settings settings, FoldNode node, PermissionService permissions, Supplier<String> nodeId)
             throws IOException {
         this.settings = settings;
         this.dispatcher = new Dispatcher(node, permissions, nodeId, stats);
-        AFUNIXSelectorProvider provider = AFUNIXSelectorProvider.provider();
-        this.serverChannel = bindPrivately(provider, settings.path(), settings.group());
-        boolean ok = false;
-        try {
-            serverChannel.configureBlocking(false);
-            this.selector = provider.openSelector();
-            serverChannel.register(selector, SelectionKey.OP_ACCEPT);
-            ok = true;
-        } finally {
-            if (!ok) {
-                serverChannel.close();
-                Files.deleteIfExists(settings.path());
-            }
-        }
-        long shortest = Math.min(settings.readTimeout().toNanos(), settings.idleTimeout().toNanos());
-        this.tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), shortest / 4));
-        AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(settings.workers(), settings.workers(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(settings.maxConnections() + 1), r -> {
-                    Thread t = new Thread(r, "datafold-uds-worker-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    t.setContextClassLoader(SocketServer.class.getClassLoader());
-                    return t;
-                });
-        this.loop = new Thread(this::run, "datafold-uds-selector");
-        this.loop.setDaemon(true);
-        this.loop.setContextClassLoader(SocketServer.class.getClassLoader());
-        this.loop.start();
-        LOG.info("App socket listening on {} (mode 0660{}, at most {} connections, {} workers)", settings.path(),
-                settings.group() == null || settings.group().isBlank() ? "" : ", group " + settings.group(),
-                settings.maxConnections(), settings.workers());
+        this.serverChannel = bindPrivately(AFUNIXSelectorProvider.provider(), settings.path(), settings.group());
+        this.executing = new Semaphore(settings.workers());
+        long shortest = Math.min(settings.readTimeout().toMillis(), settings.idleTimeout().toMillis());
+        this.tickMillis = Math.max(10, Math.min(1000, shortest / 4));
+        this.acceptor = thread(this::acceptLoop, "datafold-uds-acceptor");
+        this.reaper = thread(this::reapLoop, "datafold-uds-timeouts");
+        acceptor.start();
+        reaper.start();
+        LOG.info("App socket listening on {} (mode 0660{}, at most {} connections, {} requests at once)",
+                settings.path(), settings.group() == null || settings.group().isBlank() ? "" : ", group "
+                        + settings.group(), settings.maxConnections(), settings.workers());
+    }
+
+    private static Thread thread(Runnable body, String name) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.setContextClassLoader(SocketServer.class.getClassLoader());
+        return t;
     }
 
     public Path path() {
@@ -206,43 +189,47 @@ public final class SocketServer implements AutoCloseable {
     // ------------------------------------------------------------------ shutdown
 
     /**
-     * Stops accepting, lets in-flight requests finish within the grace period, answers requests that
-     * arrive meanwhile with {@code SHUTTING_DOWN}, closes every connection and removes the socket file.
+     * Stops accepting and removes the socket file, answers requests that arrive meanwhile with
+     * {@code SHUTTING_DOWN}, lets in-flight requests finish within the grace period, then closes
+     * every connection.
      */
     @Override
     public void close() {
-        if (stopping) {
-            return;
-        }
-        deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
-        stopping = true;
-        selector.wakeup();
-        try {
-            loop.join(settings.shutdownGrace().toMillis() + 5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        // Never interrupt workers: a request may be inside storage I/O (see AGENTS.md on JE).
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
-                LOG.warn("App socket: {} request(s) still running after the shutdown deadline; abandoned",
-                        workers.getActiveCount());
+        synchronized (lifecycle) {
+            if (stopping) {
+                return;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            stopping = true;
         }
+        long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
         closeQuietly(serverChannel);
-        try {
-            selector.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
         try {
             Files.deleteIfExists(settings.path());
         } catch (IOException e) {
             LOG.warn("Could not remove {}: {}", settings.path(), e.toString());
         }
+        try {
+            acceptor.join(5000);
+            // Never interrupt a request: it may be inside storage I/O (see AGENTS.md on JE).
+            synchronized (lifecycle) {
+                while (connections.values().stream().anyMatch(c -> c.inFlight)) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0) {
+                        LOG.warn("App socket: {} request(s) still running after the shutdown grace period; their"
+                                + " connections are closed", inFlight());
+                        break;
+                    }
+                    lifecycle.wait(Math.min(left, 100));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Conn c : connections.values()) {
+            c.close();
+        }
+        reaper.interrupt();
+        stopped = true;
         LOG.info("App socket {} closed", settings.path());
     }
 
@@ -250,94 +237,33 @@ public final class SocketServer implements AutoCloseable {
         return stopped;
     }
 
-    // ------------------------------------------------------------------ the selector loop
+    // ------------------------------------------------------------------ accepting
 
-    private void run() {
-        long nextTick = System.nanoTime() + tickNanos;
-        boolean acceptClosed = false;
-        try {
-            while (true) {
-                long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextTick - System.nanoTime()));
-                selector.select(wait);
-                Runnable task;
-                while ((task = tasks.poll()) != null) {
-                    task.run();
+    private void acceptLoop() {
+        while (!stopping) {
+            AFUNIXSocketChannel ch;
+            try {
+                ch = serverChannel.accept();
+            } catch (IOException | RuntimeException e) {
+                if (!stopping) {
+                    LOG.error("App socket stopped accepting connections", e);
                 }
-                if (stopping && !acceptClosed) {
-                    acceptClosed = true;
-                    SelectionKey k = serverChannel.keyFor(selector);
-                    if (k != null) {
-                        k.cancel();
-                    }
-                    closeQuietly(serverChannel);
-                    try {
-                        Files.deleteIfExists(settings.path());
-                    } catch (IOException ignored) {
-                        // retried in close()
-                    }
-                }
-                for (SelectionKey key : selector.selectedKeys()) {
-                    try {
-                        if (!key.isValid()) {
-                            if (key.attachment() instanceof Conn c) {
-                                c.close(); // junixsocket invalidates the key of a hung-up peer
-                            }
-                            continue;
-                        }
-                        if (key.isAcceptable()) {
-                            accept();
-                        } else {
-                            Conn c = (Conn) key.attachment();
-                            try {
-                                if (key.isWritable()) {
-                                    c.flush();
-                                }
-                                if (key.isValid() && key.isReadable()) {
-                                    c.read();
-                                }
-                            } catch (IOException | RuntimeException e) {
-                                LOG.debug("App connection {} ended: {}", c.id, e.toString());
-                                c.close();
-                            }
-                        }
-                    } catch (CancelledKeyException ignored) {
-                        // closed meanwhile
-                    }
-                }
-                selector.selectedKeys().clear();
-                long now = System.nanoTime();
-                if (now - nextTick >= 0) {
-                    nextTick = now + tickNanos;
-                    for (Conn c : connections.values()) {
-                        c.checkTimeouts(now);
-                    }
-                }
-                if (stopping) {
-                    boolean busy = connections.values().stream().anyMatch(c -> c.inFlight || c.out != null);
-                    if (!busy || now - deadline >= 0) {
-                        break;
-                    }
-                }
+                return;
             }
-        } catch (IOException | RuntimeException e) {
-            if (!stopping) {
-                LOG.error("App socket selector loop failed; the app socket stops", e);
+            if (ch == null) {
+                continue;
             }
-        } finally {
-            for (Conn c : connections.values()) {
-                c.close();
+            try {
+                accept(ch);
+            } catch (RuntimeException e) {
+                LOG.warn("App connection could not be set up: {}", e.toString());
+                closeQuietly(ch);
             }
-            stopped = true;
         }
     }
 
-    private void accept() throws IOException {
-        AFUNIXSocketChannel ch = serverChannel.accept();
-        if (ch == null) {
-            return;
-        }
+    private void accept(AFUNIXSocketChannel ch) {
         stats.accepted.increment();
-        ch.configureBlocking(false);
         AFUNIXSocketCredentials creds = null;
         try {
             creds = ch.getPeerCredentials();
@@ -367,8 +293,8 @@ public final class SocketServer implements AutoCloseable {
             } else {
                 LOG.warn("App connection from pid {} refused: {}", pid, refusal);
             }
-            // Best effort: a fresh socket's buffer takes a small frame without blocking.
             try {
+                // A fresh socket's buffer takes a small frame at once.
                 ch.write(ByteBuffer.wrap(Dispatcher.encode(Dispatcher.error(null, code, refusal, Map.of()))));
             } catch (IOException ignored) {
                 // gone already
@@ -376,11 +302,11 @@ public final class SocketServer implements AutoCloseable {
             closeQuietly(ch);
             return;
         }
-        String challenge = challenge();
-        Conn c = new Conn(ids.incrementAndGet(), ch, uid, gid, pid, challenge);
+        Conn c = new Conn(ids.incrementAndGet(), ch, uid, gid, pid, challenge());
         connections.put(c.id, c);
-        c.key = ch.register(selector, 0, c);
-        c.send(Dispatcher.encode(dispatcher.greeting(c.session)), false);
+        Thread t = thread(c::serve, "datafold-uds-conn-" + threads.incrementAndGet());
+        c.thread = t;
+        t.start();
     }
 
     private boolean allowedGroup(AFUNIXSocketCredentials creds) {
@@ -407,11 +333,6 @@ public final class SocketServer implements AutoCloseable {
         return Base64.getEncoder().encodeToString(b);
     }
 
-    /** Runs on the selector thread soon. */
-    private void submitToLoop(Runnable task) {
-        tasks.add(task);
-        selector.wakeup();
-    }
 
     private static void closeQuietly(java.nio.channels.Channel ch) {
         try {
@@ -421,7 +342,31 @@ public final class SocketServer implements AutoCloseable {
         }
     }
 
-    /** One connection; its fields belong to the selector thread unless volatile. */
+    // ------------------------------------------------------------------ time-outs
+
+    /** Closes connections whose frame is late or that stayed idle too long. */
+    private void reapLoop() {
+        while (!stopping) {
+            try {
+                Thread.sleep(tickMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (Conn c : connections.values()) {
+                c.checkTimeouts(now);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    /**
+     * One connection, served by a thread of its own: it reads a frame, runs the request, writes the
+     * response, and only then reads the next frame. A client that pipelines is held back by the
+     * socket buffers (back-pressure) and gets its responses in request order. The time-out thread
+     * closes the connection under a blocked read.
+     */
     private final class Conn {
         final long id;
         final AFUNIXSocketChannel ch;
@@ -430,18 +375,15 @@ public final class SocketServer implements AutoCloseable {
         final long pid;
         final Dispatcher.Session session;
         final Instant connectedAt = Instant.now();
-        SelectionKey key;
         final ByteBuffer header = ByteBuffer.allocate(4);
-        ByteBuffer body;
-        int bodyLength;
-        long frameStartedNanos = -1;
-        long lastActiveNanos = System.nanoTime();
+        final Object writeLock = new Object();
+        Thread thread;
+        volatile long frameStartedNanos = -1;
+        volatile long lastActiveNanos = System.nanoTime();
         volatile long lastActiveMillis = System.currentTimeMillis();
         volatile long requests;
         volatile boolean inFlight;
-        ByteBuffer out;
-        boolean closeAfterWrite;
-        boolean closed;
+        volatile boolean closed;
 
         Conn(long id, AFUNIXSocketChannel ch, long uid, long gid, long pid, String challenge) {
             this.id = id;
@@ -458,189 +400,159 @@ public final class SocketServer implements AutoCloseable {
             lastActiveMillis = System.currentTimeMillis();
         }
 
-        /** Reads what is there of the current frame; dispatches it once complete. */
-        void read() throws IOException {
-            while (!closed && !inFlight && out == null) {
-                if (body == null) {
-                    int n = ch.read(header);
-                    if (n < 0) {
-                        close();
+        void serve() {
+            try {
+                if (!write(Dispatcher.encode(dispatcher.greeting(session)))) {
+                    return;
+                }
+                while (!closed) {
+                    byte[] frame = readFrame();
+                    if (frame == null) {
                         return;
                     }
-                    if (n == 0) {
+                    requests++;
+                    if (stopping) {
+                        write(Dispatcher.encode(Dispatcher.error(requestIdOf(frame), ErrorCode.SHUTTING_DOWN,
+                                "the node is shutting down", Map.of())));
                         return;
                     }
+                    Dispatcher.Reply reply = run(frame);
+                    if (!write(reply.frame()) || reply.close()) {
+                        return;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("App connection {} ended: {}", id, closed ? "closed" : e.toString());
+            } finally {
+                close();
+            }
+        }
+
+        private Dispatcher.Reply run(byte[] frame) {
+            inFlight = true;
+            boolean permit = false;
+            try {
+                executing.acquireUninterruptibly();
+                permit = true;
+                return dispatcher.handle(session, frame);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("App connection {}: request failed", id, e);
+                return new Dispatcher.Reply(Dispatcher.encode(Dispatcher.error(null, ErrorCode.INTERNAL,
+                        "internal error", Map.of())), true);
+            } finally {
+                if (permit) {
+                    executing.release();
+                }
+                inFlight = false;
+                touch();
+                if (stopping) {
+                    synchronized (lifecycle) {
+                        lifecycle.notifyAll();
+                    }
+                }
+            }
+        }
+
+        /** The next frame, or null when the peer closed the connection or a refusal was sent. */
+        private byte[] readFrame() throws IOException {
+            header.clear();
+            if (!fill(header, true)) {
+                return null;
+            }
+            int length = header.getInt(0);
+            if (length < 0 || length > settings.maxFrameBytes()) {
+                stats.framesTooLarge.increment();
+                stats.record("(frame)", 0, ErrorCode.FRAME_TOO_LARGE.name());
+                LOG.warn("App connection {} ({}): frame of {} bytes refused (limit {}); closing", id,
+                        session.peer, Integer.toUnsignedLong(length), settings.maxFrameBytes());
+                write(Dispatcher.encode(Dispatcher.error(null, ErrorCode.FRAME_TOO_LARGE, "a frame of "
+                        + Integer.toUnsignedLong(length) + " bytes is larger than the limit of "
+                        + settings.maxFrameBytes() + " bytes; the connection is closed",
+                        Map.of("limit", settings.maxFrameBytes()))));
+                return null;
+            }
+            byte[] frame = new byte[length];
+            ByteBuffer body = ByteBuffer.wrap(frame);
+            if (length > 0 && !fill(body, false)) {
+                return null;
+            }
+            frameStartedNanos = -1;
+            return frame;
+        }
+
+        /**
+         * Reads until the buffer is full; false at the end of the stream. The first bytes of a frame
+         * start its read time-out.
+         */
+        private boolean fill(ByteBuffer buffer, boolean frameStart) throws IOException {
+            while (buffer.hasRemaining()) {
+                int n = ch.read(buffer);
+                if (n < 0) {
+                    return false;
+                }
+                if (n > 0) {
                     touch();
-                    if (frameStartedNanos < 0) {
+                    if (frameStart && frameStartedNanos < 0) {
                         frameStartedNanos = System.nanoTime();
                     }
-                    if (header.hasRemaining()) {
-                        return;
-                    }
-                    int length = header.getInt(0);
-                    if (length < 0 || length > settings.maxFrameBytes()) {
-                        stats.framesTooLarge.increment();
-                        stats.record("(frame)", 0, ErrorCode.FRAME_TOO_LARGE.name());
-                        LOG.warn("App connection {} ({}): frame of {} bytes refused (limit {}); closing", id,
-                                session.peer, Integer.toUnsignedLong(length), settings.maxFrameBytes());
-                        send(Dispatcher.encode(Dispatcher.error(null, ErrorCode.FRAME_TOO_LARGE, "a frame of "
-                                + Integer.toUnsignedLong(length) + " bytes is larger than the limit of "
-                                + settings.maxFrameBytes() + " bytes; the connection is closed",
-                                Map.of("limit", settings.maxFrameBytes()))), true);
-                        return;
-                    }
-                    bodyLength = length;
-                    body = ByteBuffer.allocate(Math.min(length, INITIAL_BODY));
                 }
-                if (body.position() < bodyLength) {
-                    if (!body.hasRemaining()) {
-                        ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(bodyLength, 2L * body.capacity()));
-                        body.flip();
-                        bigger.put(body);
-                        body = bigger;
-                    }
-                    int n = ch.read(body);
-                    if (n < 0) {
-                        close();
-                        return;
-                    }
-                    if (n == 0) {
-                        return;
+            }
+            return true;
+        }
+
+        /** Writes a whole frame; false when the connection is gone. */
+        boolean write(byte[] frame) {
+            synchronized (writeLock) {
+                if (closed) {
+                    return false;
+                }
+                ByteBuffer out = ByteBuffer.wrap(frame);
+                try {
+                    while (out.hasRemaining()) {
+                        ch.write(out);
                     }
                     touch();
-                    if (body.position() < bodyLength) {
-                        continue;
-                    }
+                    return true;
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("App connection {} ended while writing: {}", id, e.toString());
+                    close();
+                    return false;
                 }
-                byte[] frame = body.array().length == bodyLength ? body.array()
-                        : java.util.Arrays.copyOf(body.array(), bodyLength);
-                body = null;
-                header.clear();
-                frameStartedNanos = -1;
-                dispatch(frame);
-            }
-        }
-
-        private void dispatch(byte[] frame) {
-            requests++;
-            if (stopping) {
-                send(Dispatcher.encode(Dispatcher.error(requestIdOf(frame), ErrorCode.SHUTTING_DOWN,
-                        "the node is shutting down", Map.of())), true);
-                return;
-            }
-            inFlight = true;
-            interest(0);
-            try {
-                workers.execute(() -> {
-                    Dispatcher.Reply reply;
-                    try {
-                        reply = dispatcher.handle(session, frame);
-                    } catch (Throwable t) {
-                        LOG.error("App connection {}: request failed", id, t);
-                        reply = new Dispatcher.Reply(Dispatcher.encode(Dispatcher.error(null, ErrorCode.INTERNAL,
-                                "internal error", Map.of())), true);
-                    }
-                    Dispatcher.Reply r = reply;
-                    submitToLoop(() -> {
-                        inFlight = false;
-                        send(r.frame(), r.close());
-                    });
-                });
-            } catch (RejectedExecutionException e) {
-                inFlight = false;
-                send(Dispatcher.encode(Dispatcher.error(requestIdOf(frame),
-                        stopping ? ErrorCode.SHUTTING_DOWN : ErrorCode.UNAVAILABLE, "the node is too busy", Map.of())),
-                        stopping);
-            }
-        }
-
-        /** Queues a frame and writes what the socket takes now. */
-        void send(byte[] frame, boolean thenClose) {
-            if (closed) {
-                return;
-            }
-            out = ByteBuffer.wrap(frame);
-            closeAfterWrite = thenClose;
-            try {
-                flush();
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("App connection {} ended while writing: {}", id, e.toString());
-                close();
-            }
-        }
-
-        void flush() throws IOException {
-            if (out == null || closed) {
-                return;
-            }
-            if (ch.write(out) > 0) {
-                touch();
-            }
-            if (out.hasRemaining()) {
-                interest(SelectionKey.OP_WRITE);
-                return;
-            }
-            out = null;
-            touch();
-            if (closeAfterWrite) {
-                close();
-                return;
-            }
-            interest(SelectionKey.OP_READ);
-            // Frames already buffered by the kernel are read on the next select.
-        }
-
-        void interest(int ops) {
-            try {
-                if (key.isValid()) {
-                    key.interestOps(ops);
-                }
-            } catch (CancelledKeyException ignored) {
-                // closed meanwhile
             }
         }
 
         void checkTimeouts(long now) {
-            if (!closed && (key == null || !key.isValid() || !ch.isOpen())) {
-                close();
-            }
             if (closed || inFlight) {
                 return;
             }
-            if (frameStartedNanos >= 0 && now - frameStartedNanos > settings.readTimeout().toNanos()) {
+            long started = frameStartedNanos;
+            if (started >= 0 && now - started > settings.readTimeout().toNanos()) {
                 stats.timeouts.increment();
                 LOG.info("App connection {} ({}): frame incomplete after {}; closing", id, session.peer,
                         settings.readTimeout());
-                sendBestEffortAndClose(ErrorCode.TIMEOUT, "the frame did not arrive completely within "
+                sendAndClose(ErrorCode.TIMEOUT, "the frame did not arrive completely within "
                         + settings.readTimeout().toMillis() + " ms; the connection is closed");
-            } else if (now - lastActiveNanos > settings.idleTimeout().toNanos()) {
+            } else if (started < 0 && now - lastActiveNanos > settings.idleTimeout().toNanos()) {
                 stats.timeouts.increment();
                 LOG.debug("App connection {}: idle for {}; closing", id, settings.idleTimeout());
-                sendBestEffortAndClose(ErrorCode.TIMEOUT, "idle for longer than "
-                        + settings.idleTimeout().toSeconds() + " s; the connection is closed");
+                sendAndClose(ErrorCode.TIMEOUT, "idle for longer than " + settings.idleTimeout().toSeconds()
+                        + " s; the connection is closed");
             }
         }
 
-        private void sendBestEffortAndClose(ErrorCode code, String message) {
-            if (out == null) {
-                try {
-                    ch.write(ByteBuffer.wrap(Dispatcher.encode(Dispatcher.error(null, code, message, Map.of()))));
-                } catch (IOException | RuntimeException ignored) {
-                    // closing anyway
-                }
-            }
+        private void sendAndClose(ErrorCode code, String message) {
+            write(Dispatcher.encode(Dispatcher.error(null, code, message, Map.of())));
             close();
         }
 
         void close() {
-            if (closed) {
-                return;
+            synchronized (writeLock) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
             }
-            closed = true;
             connections.remove(id);
-            if (key != null) {
-                key.cancel();
-            }
             closeQuietly(ch);
         }
     }
