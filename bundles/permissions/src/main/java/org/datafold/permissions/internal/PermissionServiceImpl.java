@@ -159,26 +159,25 @@ public final class PermissionServiceImpl implements PermissionService {
         Objects.requireNonNull(access, "access");
         Snapshot s = snapshot;
         String key = caller.isOwner() ? ownerKey : canonicalOrNull(caller.publicKey());
-        String who = caller.isOwner() ? OWNER_LABEL : PublicKeys.fingerprint(caller.publicKey());
         String what = access.displayName() + " of " + (schema == null ? "?" : schema.name()) + "." + field;
         if (schema == null) {
-            return denied(who, null, field, "schema_not_found", what + " denied: no schema", key);
+            return denied(caller, null, field, "schema_not_found", what + " denied: no schema", key);
         }
         if (key == null) {
-            return denied(who, schema.name(), field, "invalid_key",
+            return denied(caller, schema.name(), field, "invalid_key",
                     what + " denied: the caller's key is not a valid Ed25519 public key", null);
         }
         FieldDefinition def = field == null ? null : schema.field(field);
         if (def == null) {
-            return denied(who, schema.name(), field, "field_not_found",
+            return denied(caller, schema.name(), field, "field_not_found",
                     what + " denied: schema " + schema.name() + " has no field '" + field + "'", key);
         }
         if (access == Access.WRITE && !def.writable()) {
-            return denied(who, schema.name(), field, "writable:false",
+            return denied(caller, schema.name(), field, "writable:false",
                     what + " denied by writable:false: the field refuses every write, the owner's included", key);
         }
         if (access == Access.WRITE && def.transform() != null) {
-            return denied(who, schema.name(), field, "transform",
+            return denied(caller, schema.name(), field, "transform",
                     what + " denied: the field is computed by a transform", key);
         }
         PermissionPolicy permissions = def.permissions();
@@ -209,12 +208,14 @@ public final class PermissionServiceImpl implements PermissionService {
             }
         }
         String limit = noRequirement ? "unlimited callers write nothing" : "more than " + policy.distance();
-        return denied(who, schema.name(), field, distanceRule, what + " denied by " + distanceRule
+        return denied(caller, schema.name(), field, distanceRule, what + " denied by " + distanceRule
                 + ": the caller is at trust distance " + show(distance) + " (" + limit + "), is not in the field's " + explicitRule + " list and holds no live " + access.displayName()
                 + " grant", key);
     }
 
-    private Decision denied(String who, String schema, String field, String rule, String reason, String key) {
+    private Decision denied(Caller caller, String schema, String field, String rule, String reason, String key) {
+        // The fingerprint (a SHA-256) only for denials: allowed reads are the hot path.
+        String who = caller.isOwner() ? OWNER_LABEL : PublicKeys.fingerprint(caller.publicKey());
         audit.record(new AuditEvent(clock.instant(), AuditEvent.Kind.DENIED, who, schema, field, rule, reason));
         return Decision.deny(rule, reason);
     }
