@@ -64,23 +64,28 @@ public final class FoldNodeService implements FoldNode, Transforms {
     @Activate
     public FoldNodeService(@Reference Storage storage, @Reference SchemaRegistry registry,
             @Reference PermissionService permissions, TransformConfig config, BundleContext context) {
-        this.registry = registry;
-        Bundle framework = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
-        this.transforms = new TransformRuntime(storage, registry, settings(config),
-                () -> framework == null || (framework.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0);
-        this.engine = new FoldEngine(storage, registry, new EventAdminPublisher(() -> eventAdmin),
-                new PermissionAccessPolicy(permissions), transforms);
-        transforms.start(engine);
+        this(storage, registry, permissions, settings(config), stoppingFramework(context));
     }
 
     /** Package-private for tests: the engine and the transforms without OSGi. */
     FoldNodeService(Storage storage, SchemaRegistry registry, PermissionService permissions,
             TransformRuntime.Settings settings) {
+        this(storage, registry, permissions, settings, () -> false);
+    }
+
+    private FoldNodeService(Storage storage, SchemaRegistry registry, PermissionService permissions,
+            TransformRuntime.Settings settings, java.util.function.BooleanSupplier frameworkStopping) {
         this.registry = registry;
-        this.transforms = new TransformRuntime(storage, registry, settings, () -> false);
+        this.transforms = new TransformRuntime(storage, registry, settings, frameworkStopping);
         this.engine = new FoldEngine(storage, registry, new EventAdminPublisher(() -> eventAdmin),
                 new PermissionAccessPolicy(permissions), transforms);
         transforms.start(engine);
+    }
+
+    /** Whether the framework is stopping (then removed transforms keep their queued runs). */
+    private static java.util.function.BooleanSupplier stoppingFramework(BundleContext context) {
+        Bundle framework = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION);
+        return () -> framework == null || (framework.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0;
     }
 
     @Modified
