@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -376,8 +378,11 @@ public final class SocketServer implements AutoCloseable {
         final Dispatcher.Session session;
         final Instant connectedAt = Instant.now();
         final ByteBuffer header = ByteBuffer.allocate(4);
-        final Object writeLock = new Object();
+        final ReentrantLock writeLock = new ReentrantLock();
+        final AtomicBoolean closing = new AtomicBoolean();
         Thread thread;
+        /** When the time-out thread gave up on the connection, or 0. */
+        volatile long timedOutNanos;
         volatile long frameStartedNanos = -1;
         volatile long lastActiveNanos = System.nanoTime();
         volatile long lastActiveMillis = System.currentTimeMillis();
@@ -502,27 +507,38 @@ public final class SocketServer implements AutoCloseable {
 
         /** Writes a whole frame; false when the connection is gone. */
         boolean write(byte[] frame) {
-            synchronized (writeLock) {
+            writeLock.lock();
+            try {
                 if (closed) {
                     return false;
                 }
                 ByteBuffer out = ByteBuffer.wrap(frame);
-                try {
-                    while (out.hasRemaining()) {
-                        ch.write(out);
-                    }
-                    touch();
-                    return true;
-                } catch (IOException | RuntimeException e) {
-                    LOG.debug("App connection {} ended while writing: {}", id, e.toString());
-                    close();
-                    return false;
+                while (out.hasRemaining()) {
+                    ch.write(out);
                 }
+                touch();
+                return true;
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("App connection {} ended while writing: {}", id, e.toString());
+                close();
+                return false;
+            } finally {
+                writeLock.unlock();
             }
         }
 
         void checkTimeouts(long now) {
-            if (closed || inFlight) {
+            if (closed) {
+                return;
+            }
+            long gaveUp = timedOutNanos;
+            if (gaveUp != 0) {
+                if (now - gaveUp > TimeUnit.SECONDS.toNanos(1)) {
+                    close(); // the time-out message could not be written: a peer that does not read
+                }
+                return;
+            }
+            if (inFlight) {
                 return;
             }
             long started = frameStartedNanos;
@@ -540,18 +556,26 @@ public final class SocketServer implements AutoCloseable {
             }
         }
 
+        /**
+         * Tells the peer why and closes, on a short-lived thread of its own: a peer that does not
+         * read could block the write, and the time-out thread must go on. If the message is not
+         * out within a second, the next check closes the connection anyway.
+         */
         private void sendAndClose(ErrorCode code, String message) {
-            write(Dispatcher.encode(Dispatcher.error(null, code, message, Map.of())));
-            close();
+            timedOutNanos = System.nanoTime();
+            byte[] frame = Dispatcher.encode(Dispatcher.error(null, code, message, Map.of()));
+            thread(() -> {
+                write(frame);
+                close();
+            }, "datafold-uds-timeout-" + id).start();
         }
 
+        /** Closes the socket, which also ends a read or write blocked on it. Never blocks. */
         void close() {
-            synchronized (writeLock) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
+            if (!closing.compareAndSet(false, true)) {
+                return;
             }
+            closed = true;
             connections.remove(id);
             closeQuietly(ch);
         }

@@ -352,6 +352,33 @@ class SocketServerTest {
     }
 
     @Test
+    void aPeerThatDoesNotReadCannotStallTheTimeOuts() throws Exception {
+        server.close();
+        server = start(new SocketServer.Settings(sock, "", Set.of(), Set.of(), 1024, 10, 2,
+                Duration.ofMillis(400), Duration.ofSeconds(5), Duration.ofSeconds(1)));
+        try (RawClient hog = authed(app); RawClient idle = authed(app)) {
+            // Requests whose responses are never read: the server ends up blocked writing to it.
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 100_000; i++) {
+                        hog.send("{\"request_id\": \"" + i + "\", \"operation_type\": \"list_schemas\"}");
+                    }
+                } catch (IOException closedByTheServer) {
+                    // expected: the server gives up on the connection
+                }
+            }, "hog");
+            writer.setDaemon(true);
+            writer.start();
+            JsonNode r = idle.read();
+            assertThat(code(r)).isEqualTo("TIMEOUT");
+            assertThat(idle.closedByServer()).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.activeConnections() == 0);
+            writer.join(10_000);
+            assertThat(writer.isAlive()).isFalse();
+        }
+    }
+
+    @Test
     @SuppressWarnings("try")
     void connectionsBeyondTheLimitAreRefused() throws Exception {
         server.close();
