@@ -383,6 +383,8 @@ public final class SocketServer implements AutoCloseable {
         Thread thread;
         /** When the time-out thread gave up on the connection, or 0. */
         volatile long timedOutNanos;
+        /** When the write under way started, or 0. */
+        volatile long writingSinceNanos;
         volatile long frameStartedNanos = -1;
         volatile long lastActiveNanos = System.nanoTime();
         volatile long lastActiveMillis = System.currentTimeMillis();
@@ -421,8 +423,22 @@ public final class SocketServer implements AutoCloseable {
                                 "the node is shutting down", Map.of())));
                         return;
                     }
-                    Dispatcher.Reply reply = run(frame);
-                    if (!write(reply.frame()) || reply.close()) {
+                    // In flight until the response is written: a stopping server waits for both.
+                    inFlight = true;
+                    boolean written;
+                    Dispatcher.Reply reply;
+                    try {
+                        reply = run(frame);
+                        written = write(reply.frame());
+                    } finally {
+                        inFlight = false;
+                        if (stopping) {
+                            synchronized (lifecycle) {
+                                lifecycle.notifyAll();
+                            }
+                        }
+                    }
+                    if (!written || reply.close()) {
                         return;
                     }
                 }
@@ -434,7 +450,6 @@ public final class SocketServer implements AutoCloseable {
         }
 
         private Dispatcher.Reply run(byte[] frame) {
-            inFlight = true;
             boolean permit = false;
             try {
                 executing.acquireUninterruptibly();
@@ -448,13 +463,7 @@ public final class SocketServer implements AutoCloseable {
                 if (permit) {
                     executing.release();
                 }
-                inFlight = false;
                 touch();
-                if (stopping) {
-                    synchronized (lifecycle) {
-                        lifecycle.notifyAll();
-                    }
-                }
             }
         }
 
@@ -513,6 +522,7 @@ public final class SocketServer implements AutoCloseable {
                     return false;
                 }
                 ByteBuffer out = ByteBuffer.wrap(frame);
+                writingSinceNanos = System.nanoTime();
                 while (out.hasRemaining()) {
                     ch.write(out);
                 }
@@ -523,6 +533,7 @@ public final class SocketServer implements AutoCloseable {
                 close();
                 return false;
             } finally {
+                writingSinceNanos = 0;
                 writeLock.unlock();
             }
         }
@@ -536,6 +547,14 @@ public final class SocketServer implements AutoCloseable {
                 if (now - gaveUp > TimeUnit.SECONDS.toNanos(1)) {
                     close(); // the time-out message could not be written: a peer that does not read
                 }
+                return;
+            }
+            long writing = writingSinceNanos;
+            if (writing != 0 && now - writing > settings.idleTimeout().toNanos()) {
+                stats.timeouts.increment();
+                LOG.info("App connection {} ({}): has not read its responses for {}; closing", id, session.peer,
+                        settings.idleTimeout());
+                close();
                 return;
             }
             if (inFlight) {
