@@ -551,21 +551,51 @@ public final class TransformRuntime implements TransformHook, Transforms {
     @Override
     public List<TransformInfo> list() {
         List<TransformInfo> all = new ArrayList<>();
-        for (Node node : graph().all()) {
+        TransformGraph graph = graph();
+        for (Node node : graph.all()) {
             all.add(info(node));
         }
+        parked(graph).forEach((id, queued) -> all.add(parkedInfo(id, queued)));
         all.sort((a, b) -> a.id().compareTo(b.id()));
         return all;
     }
 
     @Override
     public TransformInfo get(String id) {
-        Node node = id == null ? null : graph().get(id);
-        if (node == null) {
-            throw new FoldException(ErrorCode.NOT_FOUND, "no transform with id '" + id + "'",
-                    Map.of("transform", String.valueOf(id)), null);
+        TransformGraph graph = graph();
+        Node node = id == null ? null : graph.get(id);
+        if (node != null) {
+            return info(node);
         }
-        return info(node);
+        Integer queued = id == null ? null : parked(graph).get(id);
+        if (queued != null) {
+            return parkedInfo(id, queued);
+        }
+        throw new FoldException(ErrorCode.NOT_FOUND, "no transform with id '" + id + "'",
+                Map.of("transform", String.valueOf(id)), null);
+    }
+
+    /**
+     * Queued runs of transforms the node does not know now (a service not registered since the
+     * start, a schema no longer approved), by id: they wait for it to come back.
+     */
+    private Map<String, Integer> parked(TransformGraph graph) {
+        Map<String, Integer> parked = new java.util.TreeMap<>();
+        for (Repository.Entry<QueuedRun> e : queue.list(SCAN_LIMIT)) {
+            String id = e.value().transformId();
+            if (graph.get(id) == null) {
+                parked.merge(id, 1, Integer::sum);
+            }
+        }
+        return parked;
+    }
+
+    private TransformInfo parkedInfo(String id, int queued) {
+        Stats s = stats.getOrDefault(id, new Stats());
+        return new TransformInfo(id, TransformInfo.Kind.JAVA, List.of(), "?", "unknown", TransformInfo.State.WAITING,
+                "not known to the node now: " + queued + " queued run(s) wait for a transform with this id (a"
+                        + " Transform service, or the transform of an approved schema)", s.runs.get(), s.skipped.get(),
+                s.failures.get(), queued, s.lastRun, s.lastOutcome, s.lastError);
     }
 
     private TransformInfo info(Node node) {

@@ -383,6 +383,24 @@ class TransformsTest extends EngineFixture {
     }
 
     @Test
+    void queuedRunsOfATransformNotBackAfterARestartAreListed() {
+        registry.approved(TestSchemas.single("S").field("in", "out").build());
+        start(new Settings(false, 2, 8, 4, 1, 5));
+        runtime.register(java("gone", List.of("S.in"), "S.out", v -> 1), "t");
+        create("S", "in", 1);
+        runtime.close(); // the node stops: the queued run is kept
+        storage.close();
+
+        storage = new JeStorage(TestStorageConfig.in(dir));
+        start(FAST);
+        TransformInfo parked = runtime.get("gone");
+        assertThat(parked.state()).isEqualTo(TransformInfo.State.WAITING);
+        assertThat(parked.queued()).isEqualTo(1);
+        assertThat(parked.problem()).contains("not known to the node now");
+        assertThat(runtime.list()).extracting(TransformInfo::id).containsExactly("gone");
+    }
+
+    @Test
     void runOnDemandWritesLikeAQueuedRun() {
         approveSums();
         start(new Settings(false, 2, 8, 4, 1, 5));
