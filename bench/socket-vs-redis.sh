@@ -9,7 +9,8 @@
 #                      library: the DataFoldClient library).
 # Starts a copy of the runtime in a scratch folder (on the same disk as /tmp: not tmpfs, or fsyncs
 # cost nothing), creates and trusts a key (distance 0), approves the Note schema, runs SocketLoad
-# (10 s initial warm-up, then query, durable update and 90/10 mix, each with its own warm-up) for
+# (10 s initial warm-up, then query, durable update of one field, durable writes of random rows of
+# Reading and the 90/10 mix, each with its own warm-up) for
 # each connection count, then redis-benchmark GET/SET against
 # a memory-only redis-server and SET against one with appendonly yes + appendfsync always. Stops
 # everything it started and removes the scratch folder.
@@ -44,6 +45,7 @@ rm -rf "$node/data" "$node/logs" "$node/run"
 pubkey="$("$node/bin/datafold-client" keygen "$work/bench.key" | tail -n 1)"
 "$node/bin/datafold" shell perm:trust "$pubkey" 0 bench > /dev/null
 "$node/bin/datafold" shell schema:approve Note > /dev/null
+"$node/bin/datafold" shell schema:approve Reading > /dev/null
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -n 1), $(redis-server --version | cut -d' ' -f1-3)"
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -51,7 +53,8 @@ echo
 echo "== DataFold node, app socket ($node/run/datafold.sock), one authenticated $CLIENT client per connection"
 conns_csv="$(echo $CONNECTIONS | tr ' ' ',')"
 java -cp "$jar" org.datafold.bench.SocketLoad --socket "$node/run/datafold.sock" --key "$work/bench.key" \
-  --connections "$conns_csv" --warmup "$WARMUP" --duration "$DURATION" --client "$CLIENT" | tee "$work/datafold.txt"
+  --connections "$conns_csv" --warmup "$WARMUP" --duration "$DURATION" --client "$CLIENT" \
+  --workloads query,update,rows,mix | tee "$work/datafold.txt"
 "$node/bin/datafold" stop > /dev/null
 
 # redis-server on a Unix socket only (port 0), in the scratch folder
@@ -91,10 +94,11 @@ done
 
 echo
 echo "== Side by side (req/s, p50 µs, p99 µs)"
-printf '%5s | %-30s | %-30s | %-30s | %-30s | %-30s\n' conns "DataFold query (1 field)" "Redis GET" \
-  "DataFold durable update" "Redis SET appendfsync always" "DataFold 90/10 mix"
+printf '%5s | %-30s | %-30s | %-30s | %-30s | %-30s | %-30s\n' conns "DataFold query (1 field)" "Redis GET" \
+  "DataFold durable update" "DataFold durable, random rows" "Redis SET appendfsync always" "DataFold 90/10 mix"
 for c in $CONNECTIONS; do
   df() { awk -v w="$1" -v c="$c" '$1 == w && $2 == c { printf "%s / %s / %s", $4, $5, $6 }' "$work/datafold.txt"; }
   rd() { read -r rps p50 p99 <<< "${redis[$1,$c]}"; printf '%s / %s / %s' "$rps" "$p50" "$p99"; }
-  printf '%5s | %-30s | %-30s | %-30s | %-30s | %-30s\n' "$c" "$(df query)" "$(rd get)" "$(df update)" "$(rd aof)" "$(df mix)"
+  printf '%5s | %-30s | %-30s | %-30s | %-30s | %-30s | %-30s\n' "$c" "$(df query)" "$(rd get)" "$(df update)" \
+    "$(df rows)" "$(rd aof)" "$(df mix)"
 done

@@ -28,7 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <pre>
  * java -cp target/benchmarks.jar org.datafold.bench.SocketLoad --socket node/run/datafold.sock \
- *     --key bench.key [--connections 1,8,64] [--workloads query,update,mix] [--initial-warmup 10] \
+ *     --key bench.key [--connections 1,8,64] [--workloads query,update,mix,rows] [--initial-warmup 10] \
  *     [--warmup 5] [--duration 10] \
  *     [--schema Note] [--field title] [--client raw|library]
  * </pre>
@@ -39,8 +39,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * (request ids, a reader thread per connection, typed results), which costs the client more CPU.
  *
  * Workloads: {@code query} reads one field of the single schema; {@code update} is a durable
- * one-field {@code update} mutation; {@code mix} picks a query with probability 0.9, else an update.
- * The key must be trusted by the node (distance 0 for the shipped examples) and the schema approved.
+ * one-field {@code update} mutation; {@code mix} picks a query with probability 0.9, else an update;
+ * {@code rows} (not in the default list) durably writes the {@code value} of a random one of 100,000
+ * rows of the range schema {@code Reading}, so that connections rarely write the same record. The
+ * key must be trusted by the node (distance 0 for the shipped examples) and the schemas approved.
  */
 public final class SocketLoad {
 
@@ -91,7 +93,7 @@ public final class SocketLoad {
             System.exit(2);
         }
         for (String w : workloads) {
-            if (!List.of("query", "update", "mix").contains(w)) {
+            if (!List.of("query", "update", "mix", "rows").contains(w)) {
                 System.err.println("unknown workload: " + w);
                 System.exit(2);
             }
@@ -129,6 +131,12 @@ public final class SocketLoad {
         }
     }
 
+    /** The range schema of the {@code rows} workload, its key and the field written, and how many rows. */
+    static final String ROWS_SCHEMA = "Reading";
+    static final String ROWS_KEY = "timestamp";
+    static final String ROWS_FIELD = "value";
+    static final int ROWS = 100_000;
+
     private record Result(long requests, double perSecond, double p50Micros, double p99Micros, long errors) {
     }
 
@@ -143,6 +151,9 @@ public final class SocketLoad {
 
         /** A durable one-field update; throws on failure. */
         void update(String value) throws Exception;
+
+        /** A durable write of one row of {@value #ROWS_SCHEMA} ({@code create}: written whether or not it exists). */
+        void writeRow(String key, double value) throws Exception;
 
         boolean isOpen();
 
@@ -160,6 +171,10 @@ public final class SocketLoad {
 
                 public void update(String value) {
                     c.mutate(schema, MutationType.UPDATE, Map.of(field, value));
+                }
+
+                public void writeRow(String key, double value) {
+                    c.mutate(ROWS_SCHEMA, MutationType.CREATE, Map.of(ROWS_KEY, key, ROWS_FIELD, value));
                 }
 
                 public boolean isOpen() {
@@ -185,6 +200,12 @@ public final class SocketLoad {
             public void update(String value) throws Exception {
                 ObjectNode m = RawConnection.payload().put("schema", schema).put("mutation_type", "update");
                 m.putObject("values").put(field, value);
+                check(c.request(RawConnection.template("mutate", m)));
+            }
+
+            public void writeRow(String key, double value) throws Exception {
+                ObjectNode m = RawConnection.payload().put("schema", ROWS_SCHEMA).put("mutation_type", "create");
+                m.putObject("values").put(ROWS_KEY, key).put(ROWS_FIELD, value);
                 check(c.request(RawConnection.template("mutate", m)));
             }
 
@@ -306,7 +327,9 @@ public final class SocketLoad {
                     boolean measured = measuring.get();
                     long t0 = System.nanoTime();
                     try {
-                        if (write) {
+                        if (workload.equals("rows")) {
+                            client.writeRow(String.format("row-%05d", random.nextInt(ROWS)), random.nextDouble());
+                        } else if (write) {
                             client.update("value " + id + "-" + seq++);
                         } else {
                             client.query();

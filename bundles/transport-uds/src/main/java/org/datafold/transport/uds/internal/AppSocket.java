@@ -43,7 +43,9 @@ public final class AppSocket {
     }
 
     static SocketServer.Settings settings(UdsConfig c) {
-        int workers = c.workers() > 0 ? c.workers() : 2 * Runtime.getRuntime().availableProcessors();
+        // Requests waiting for the disk use no CPU, and concurrent commits share fsyncs: the default
+        // lets many wait at once (a durable write load gains about 2x from 4 to 32 at 64 connections).
+        int workers = c.workers() > 0 ? c.workers() : Math.max(64, 8 * Runtime.getRuntime().availableProcessors());
         return new SocketServer.Settings(resolve(c.path()), c.group(), ids(c.allowedUids(), "allowedUids"),
                 ids(c.allowedGids(), "allowedGids"), c.maxFrameBytes(), c.maxConnections(), workers,
                 Duration.ofSeconds(positive(c.idleTimeoutSeconds(), "idleTimeoutSeconds")),

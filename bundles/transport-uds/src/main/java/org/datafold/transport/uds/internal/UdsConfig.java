@@ -29,7 +29,8 @@ public @interface UdsConfig {
     @AttributeDefinition(description = "Concurrent connections; more get TOO_MANY_CONNECTIONS.")
     int maxConnections() default 512;
 
-    @AttributeDefinition(description = "Worker threads executing requests (0: twice the processors).")
+    @AttributeDefinition(description = "Requests executing at once; each connection has its own thread and the"
+            + " others wait (0: 8 per processor, at least 64).")
     int workers() default 0;
 
     @AttributeDefinition(description = "Seconds an idle connection is kept open.")
