@@ -55,8 +55,9 @@ import com.fasterxml.jackson.databind.node.NullNode;
  * order so that mutations of several fields cannot deadlock), {@code UPDATE} and {@code DELETE}
  * fail with {@code NO_VALUE} on a field that was never written, and each field gets a new atom
  * whose {@code prevAtomUuid} is the previous head. Concurrent mutations of one field therefore
- * queue on its head and form one linear history. Field-change events are published after the
- * commit.
+ * queue on its head and form one linear history; they queue first on an in-process lock striped by
+ * field head (taken in stripe order), so that the storage's record lock sees one writer at a time.
+ * Field-change events are published after the commit.
  *
  * <p>Semantics where the API leaves room:
  * <ul>
