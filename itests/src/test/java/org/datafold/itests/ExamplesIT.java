@@ -12,6 +12,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +31,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -55,8 +60,10 @@ import org.datafold.api.transform.TransformInfo;
 import org.datafold.api.transform.Transforms;
 import org.junit.After;
 import org.junit.Before;
+import org.junit.FixMethodOrder;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.junit.runners.MethodSorters;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -83,6 +90,9 @@ import org.osgi.service.event.EventHandler;
  * <p>The jars are the modules' build output; the failsafe configuration passes their paths as
  * {@code datafold.it.example.app} and {@code datafold.it.example.transform}.
  */
+// One framework for the class: the app test (a) must see the journal app as new (schema Available,
+// key untrusted), so the tests run in name order, and it comes first.
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ExamplesIT {
@@ -273,6 +283,98 @@ public class ExamplesIT {
             handler.unregister();
         }
         assertPlatformUntouched();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // (d) outbound access through the node, allowed by the owner per app
+
+    @Test
+    public void theAppReachesTheNetworkOnlyWhereTheOwnerAllowsIt() throws Exception {
+        try (ServerSocket http = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger served = new AtomicInteger();
+            Thread server = new Thread(() -> serveOnePage(http, served), "local-http");
+            server.setDaemon(true);
+            server.start();
+            trustedApp();
+            String url = "http://127.0.0.1:" + http.getLocalPort() + "/page";
+
+            // By default plain http is refused, and so is every destination.
+            String refused = Gogo.run(processor, "journal:clip clip-1 " + url);
+            assertTrue(refused, refused.contains("ERROR " + ErrorCode.INVALID_ARGUMENT + ": plain http is refused"));
+
+            Path cfg = Path.of(System.getProperty("datafold.home"), "etc", "org.datafold.apps.cfg");
+            String original = Files.readString(cfg);
+            Apps apps = (Apps) Await.service(context, "(objectClass=" + Apps.class.getName() + ")");
+            try {
+                String httpAllowed = original.replaceFirst("(?m)^outbound_allow_http =.*$", "outbound_allow_http = true");
+                Files.writeString(cfg, httpAllowed);
+                // FileInstall applies the file within its poll interval; until then http stays refused.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+                String denied = refused;
+                while (denied.contains(ErrorCode.INVALID_ARGUMENT.name())) {
+                    assertTrue("outbound_allow_http applied", System.nanoTime() < deadline);
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                    denied = Gogo.run(processor, "journal:clip clip-1 " + url);
+                }
+                assertTrue(denied, denied.contains("ERROR " + ErrorCode.PERMISSION_DENIED + ":"));
+                assertEquals("nothing left the node", 0, served.get());
+
+                Files.writeString(cfg, httpAllowed.replaceFirst("(?m)^outbound_allow =.*$",
+                        "outbound_allow = journal=127.0.0.1"));
+                while (!apps.get("journal").outbound().contains("127.0.0.1")) {
+                    assertTrue("the outbound rule is applied", System.nanoTime() < deadline);
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                }
+                String clipped = Gogo.run(processor, "journal:clip clip-1 " + url);
+                assertTrue(clipped, clipped.startsWith("written clip-1"));
+                assertEquals(1, served.get());
+                String read = Gogo.run(processor, "journal:read clip-1");
+                assertTrue(read, read.contains("hello from outside"));
+            } finally {
+                Files.writeString(cfg, original);
+            }
+        }
+    }
+
+    /** Deploys the journal app unless it is there, approves its schema and trusts its key (distance 1). */
+    private void trustedApp() throws Exception {
+        boolean deployed = false;
+        for (Bundle b : context.getBundles()) {
+            deployed |= APP_BSN.equals(b.getSymbolicName()) && b.getState() == Bundle.ACTIVE;
+        }
+        if (!deployed) {
+            deploy(jar("datafold.it.example.app"), "sample-app.jar", APP_BSN);
+        }
+        assertNotNull(Await.service(context, "(osgi.command.scope=journal)"));
+        if (node.schema("Journal").state() != SchemaState.APPROVED) {
+            node.approve("Journal");
+        }
+        Apps apps = (Apps) Await.service(context, "(objectClass=" + Apps.class.getName() + ")");
+        String trusted = Gogo.run(processor, "perm:trust \"" + apps.get("journal").publicKey() + "\" 1");
+        assertTrue(trusted, trusted.contains("distance 1"));
+    }
+
+    /** A one-page HTTP/1.1 server on a plain socket: answers every request with the same text. */
+    private static void serveOnePage(ServerSocket server, AtomicInteger served) {
+        byte[] body = "hello from outside".getBytes(StandardCharsets.UTF_8);
+        while (!server.isClosed()) {
+            try (Socket s = server.accept()) {
+                java.io.BufferedReader in = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+                String line;
+                while ((line = in.readLine()) != null && !line.isEmpty()) {
+                    // the request line and headers
+                }
+                OutputStream out = s.getOutputStream();
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
+                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(body);
+                out.flush();
+                served.incrementAndGet();
+            } catch (IOException e) {
+                return;
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ import java.util.function.Supplier;
 import org.datafold.api.ErrorCode;
 import org.datafold.api.FoldException;
 import org.datafold.api.FoldNode;
+import org.datafold.api.app.OutboundAccess;
+import org.datafold.api.app.OutboundResponse;
 import org.datafold.api.query.FieldOutcome;
 import org.datafold.api.query.Mutation;
 import org.datafold.api.query.MutationResult;
@@ -30,25 +32,33 @@ import org.osgi.service.log.LoggerFactory;
  * distance 1) stays closed to it until the owner trusts that key ({@code perm:trust <key> 1}).
  *
  * <p>Each command prints its result, or {@code ERROR <CODE>: <message>} when the node refuses.
- * The commands are plain methods; Gogo finds them through the {@code osgi.command.*} service
+ * {@code journal:clip <entry> <url>} fetches a page through the node's {@link OutboundAccess}, the
+ * only network access the app uses, and keeps it as an entry. The commands are plain methods; Gogo finds them through the {@code osgi.command.*} service
  * properties, so the bundle imports nothing but the node API and OSGi packages.
  */
 @Component(service = JournalCommands.class, immediate = true, property = {
         "osgi.command.scope=journal",
         "osgi.command.function=write",
-        "osgi.command.function=read" })
+        "osgi.command.function=read",
+        "osgi.command.function=clip" })
 public final class JournalCommands {
 
     static final String SCHEMA = "Journal";
     static final List<String> FIELDS = List.of("entry_id", "written_at", "text");
 
+    /** The most characters of a page {@code clip} keeps. */
+    static final int CLIP_CHARS = 2000;
+
     private final FoldNode node;
+    private final OutboundAccess outbound;
     private final Logger log;
     private volatile boolean active;
 
     @Activate
-    public JournalCommands(@Reference FoldNode node, @Reference(service = LoggerFactory.class) Logger log) {
+    public JournalCommands(@Reference FoldNode node, @Reference OutboundAccess outbound,
+            @Reference(service = LoggerFactory.class) Logger log) {
         this.node = node;
+        this.outbound = outbound;
         this.log = log;
         this.active = true;
         log.info("journal app started");
@@ -72,6 +82,21 @@ public final class JournalCommands {
             StringBuilder out = new StringBuilder("written ").append(result.rangeKey());
             result.atoms().forEach((field, atom) -> out.append(' ').append(field).append('=').append(atom));
             return out.append(System.lineSeparator()).toString();
+        });
+    }
+
+    /**
+     * Fetches a page through the node ({@link OutboundAccess}: the owner must allow the app that
+     * destination) and writes its first {@value #CLIP_CHARS} characters as an entry.
+     */
+    public String clip(String entryId, String url) {
+        return call(() -> {
+            OutboundResponse response = outbound.get(url, Map.of("Accept", "text/plain, text/html"));
+            if (response.status() / 100 != 2) {
+                return error(ErrorCode.OUTBOUND_FAILED, url + " answered HTTP " + response.status());
+            }
+            String text = response.bodyText();
+            return write(entryId, text.length() > CLIP_CHARS ? text.substring(0, CLIP_CHARS) : text);
         });
     }
 
