@@ -34,6 +34,7 @@ import org.datafold.client.DataFoldClientException.InvalidResponse;
 import org.datafold.client.DataFoldClientException.OperationFailed;
 import org.datafold.client.DataFoldClientException.Timeout;
 import org.datafold.client.internal.Responses;
+import org.datafold.client.internal.socket.SocketPaths;
 
 /**
  * A connection to a node's app socket ({@code docs/protocol.md}), authenticated with a {@link ClientKey}.
@@ -114,7 +115,7 @@ public final class DataFoldClient implements AutoCloseable {
             }
         });
         try {
-            channel.connect(UnixDomainSocketAddress.of(config.socket()));
+            channel.connect(UnixDomainSocketAddress.of(SocketPaths.forConnect(config.socket())));
             connected.set(true);
         } catch (IOException e) {
             closeQuietly(channel);

@@ -28,6 +28,7 @@ import org.apache.felix.service.command.Converter;
 import org.datafold.api.ErrorCode;
 import org.datafold.api.FoldException;
 import org.datafold.api.node.NodeInfo;
+import org.datafold.client.internal.socket.SocketPaths;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
@@ -65,6 +66,7 @@ public final class AdminSocketServer {
     private final ServiceTracker<Condition, Condition> readiness;
     private final int maxReadyWaitMillis;
     private final Path socketPath;
+    private final SocketPaths.Bound<AFUNIXServerSocket> bound;
     private final AFUNIXServerSocket server;
     private final ThreadPoolExecutor workers;
     private final Set<AFUNIXSocket> open = ConcurrentHashMap.newKeySet();
@@ -85,13 +87,15 @@ public final class AdminSocketServer {
         if (!config.enabled()) {
             LOG.info("Admin socket disabled by configuration {}", PID);
             this.socketPath = null;
+            this.bound = null;
             this.server = null;
             this.workers = null;
             this.acceptor = null;
             return;
         }
         this.socketPath = resolve(config.path());
-        this.server = bindPrivately(socketPath);
+        this.bound = bindPrivately(socketPath);
+        this.server = bound.socket();
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(0, config.maxConnections(), 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> {
@@ -104,7 +108,8 @@ public final class AdminSocketServer {
         this.acceptor.setDaemon(true);
         this.acceptor.setContextClassLoader(AdminSocketServer.class.getClassLoader());
         this.acceptor.start();
-        LOG.info("Admin socket listening on {} (mode 0600, uid {} only)", socketPath, peers.ownerUid());
+        LOG.info("Admin socket listening on {}{} (mode 0600, uid {} only)", socketPath,
+                bound.linked() ? " -> " + bound.bound() : "", peers.ownerUid());
     }
 
     @Deactivate
@@ -129,7 +134,7 @@ public final class AdminSocketServer {
             Thread.currentThread().interrupt();
         }
         try {
-            Files.deleteIfExists(socketPath);
+            bound.removeFiles();
         } catch (IOException e) {
             LOG.warn("Could not remove {}: {}", socketPath, e.toString());
         }
@@ -163,28 +168,39 @@ public final class AdminSocketServer {
      * Binds inside a directory that only the owner and its group can enter (0750; the app socket
      * {@code datafold.sock} shares it and admits the group), so the socket is never reachable by
      * others, even during the moment between bind and chmod (junixsocket creates the file with mode
-     * 0666); the admin socket itself is then 0600. A leftover socket file is replaced unless a live
-     * node answers on it.
+     * 0666); the admin socket itself is then 0600. A configured path too long for a Unix socket is
+     * bound in a short per-user directory with a link at the configured path ({@link SocketPaths}).
+     * A leftover socket file is replaced unless a live node answers on it.
      */
-    static AFUNIXServerSocket bindPrivately(Path socket) throws IOException {
-        Path dir = socket.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+    static SocketPaths.Bound<AFUNIXServerSocket> bindPrivately(Path socket) throws IOException {
+        try {
+            return SocketPaths.bindPrivately(socket, null, "rw-------", "admin socket", path -> {
+                AFUNIXServerSocket server = AFUNIXServerSocket.newInstance();
+                try {
+                    server.bind(AFUNIXSocketAddress.of(path));
+                    return server;
+                } catch (IOException | RuntimeException e) {
+                    server.close();
+                    throw e;
+                }
+            }, AdminSocketServer::live);
+        } catch (SocketPaths.SocketInUseException e) {
+            throw new FoldException(ErrorCode.UNAVAILABLE, e.getMessage()
+                    + " (another node is running from this directory)");
+        } catch (SocketPaths.SocketPathException e) {
+            throw new FoldException(ErrorCode.CONFIGURATION_INVALID, "admin socket: " + e.getMessage(),
+                    java.util.Map.of("path", socket.toString(), "length", SocketPaths.length(socket), "limit",
+                            SocketPaths.MAX_BYTES), null);
         }
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
-        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            try (AFUNIXSocket probe = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket))) {
-                throw new FoldException(ErrorCode.UNAVAILABLE, "admin socket " + socket
-                        + " is in use: another node is running from this directory");
-            } catch (SocketException stale) {
-                LOG.info("Removing stale admin socket {}", socket);
-                Files.delete(socket);
-            }
+    }
+
+    private static boolean live(Path path) {
+        try (AFUNIXSocket probe = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(path))) {
+            return true;
+        } catch (IOException stale) {
+            LOG.info("Removing stale admin socket {}", path);
+            return false;
         }
-        AFUNIXServerSocket server = AFUNIXServerSocket.newInstance();
-        server.bind(AFUNIXSocketAddress.of(socket));
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        return server;
     }
 
     private void acceptLoop() {

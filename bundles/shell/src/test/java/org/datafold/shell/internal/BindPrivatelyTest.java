@@ -23,7 +23,7 @@ class BindPrivatelyTest {
     @Test
     void socketIsOwnerOnlyInsideADirectoryClosedToOthers() throws IOException {
         Path sock = tmp.resolve("run/admin.sock");
-        try (AFUNIXServerSocket server = AdminSocketServer.bindPrivately(sock)) {
+        try (AFUNIXServerSocket server = AdminSocketServer.bindPrivately(sock).socket()) {
             assertThat(server.isBound()).isTrue();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock))).isEqualTo("rw-------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock.getParent())))
@@ -35,7 +35,7 @@ class BindPrivatelyTest {
     void existingDirectoryIsTightenedToOwnerAndGroup() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("run"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        try (AFUNIXServerSocket server = AdminSocketServer.bindPrivately(dir.resolve("admin.sock"))) {
+        try (AFUNIXServerSocket server = AdminSocketServer.bindPrivately(dir.resolve("admin.sock")).socket()) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwxr-x---");
         }
     }
@@ -50,7 +50,7 @@ class BindPrivatelyTest {
         crashed.bind(AFUNIXSocketAddress.of(sock));
         crashed.close();
         assertThat(sock).exists();
-        try (AFUNIXServerSocket server = AdminSocketServer.bindPrivately(sock)) {
+        try (AFUNIXServerSocket server = AdminSocketServer.bindPrivately(sock).socket()) {
             assertThat(server.isBound()).isTrue();
         }
     }
@@ -58,8 +58,8 @@ class BindPrivatelyTest {
     @Test
     void liveSocketOfAnotherNodeIsRefused() throws IOException {
         Path sock = tmp.resolve("run/admin.sock");
-        try (AFUNIXServerSocket first = AdminSocketServer.bindPrivately(sock)) {
-            assertThatThrownBy(() -> AdminSocketServer.bindPrivately(sock))
+        try (AFUNIXServerSocket first = AdminSocketServer.bindPrivately(sock).socket()) {
+            assertThatThrownBy(() -> AdminSocketServer.bindPrivately(sock).socket())
                     .isInstanceOf(FoldException.class)
                     .satisfies(e -> assertThat(((FoldException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE))
                     .hasMessageContaining("another node is running");

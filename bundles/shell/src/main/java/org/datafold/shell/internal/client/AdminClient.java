@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.datafold.client.internal.socket.SocketPaths;
 import org.datafold.shell.internal.AdminProtocol;
 
 /**
@@ -185,7 +186,7 @@ public final class AdminClient {
                 try {
                     SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
                     try {
-                        ch.connect(UnixDomainSocketAddress.of(socket));
+                        ch.connect(UnixDomainSocketAddress.of(SocketPaths.forConnect(socket)));
                         return ch;
                     } catch (IOException e) {
                         ch.close();

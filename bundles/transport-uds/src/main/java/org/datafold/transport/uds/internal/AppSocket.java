@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -29,17 +30,57 @@ public final class AppSocket {
     public static final String PID = "org.datafold.transport.uds";
     private static final Logger LOG = LoggerFactory.getLogger(AppSocket.class);
 
-    private final SocketServer server;
+    private final FoldNode node;
+    private final PermissionService permissions;
+    private final NodeInfo info;
+    private volatile SocketServer server;
 
     @Activate
     public AppSocket(UdsConfig config, @Reference FoldNode node, @Reference PermissionService permissions,
             @Reference NodeInfo info) throws IOException {
+        this.node = node;
+        this.permissions = permissions;
+        this.info = info;
         if (!config.enabled()) {
             LOG.info("App socket disabled by configuration {}", PID);
-            this.server = null;
             return;
         }
         this.server = new SocketServer(settings(config), node, permissions, info::nodeId);
+    }
+
+    /**
+     * A changed configuration: limits, time-outs, workers and allowed peers apply in place, with
+     * every connection kept; only {@code enabled}, {@code path}, {@code group} and {@code backlog}
+     * need a new listening socket (and close the open connections).
+     */
+    @Modified
+    synchronized void modified(UdsConfig config) throws IOException {
+        SocketServer current = server;
+        if (!config.enabled()) {
+            if (current != null) {
+                LOG.info("App socket disabled by configuration {}: closing it", PID);
+                server = null;
+                current.close();
+            }
+            return;
+        }
+        SocketServer.Settings next = settings(config);
+        if (current == null) {
+            LOG.info("App socket enabled by configuration {}", PID);
+            server = new SocketServer(next, node, permissions, info::nodeId);
+            return;
+        }
+        if (current.settings().needsRebind(next)) {
+            LOG.warn("App socket: path, group or backlog changed in {}: binding the socket again; open connections"
+                    + " are closed", PID);
+            current.close();
+            server = null;
+            server = new SocketServer(next, node, permissions, info::nodeId);
+            return;
+        }
+        List<String> changed = current.update(next);
+        LOG.info("App socket: configuration {} applied in place, no connection dropped (changed: {})", PID,
+                changed.isEmpty() ? "nothing" : String.join(", ", changed));
     }
 
     static SocketServer.Settings settings(UdsConfig c) {
@@ -50,7 +91,12 @@ public final class AppSocket {
                 ids(c.allowedGids(), "allowedGids"), c.maxFrameBytes(), c.maxConnections(), workers,
                 Duration.ofSeconds(positive(c.idleTimeoutSeconds(), "idleTimeoutSeconds")),
                 Duration.ofSeconds(positive(c.readTimeoutSeconds(), "readTimeoutSeconds")),
-                Duration.ofSeconds(Math.max(0, c.shutdownGraceSeconds())));
+                Duration.ofSeconds(Math.max(0, c.shutdownGraceSeconds())),
+                positive(c.backlog(), "backlog"), positive(c.maxUnauthenticated(), "maxUnauthenticated"),
+                positive(c.maxConnectionsPerUid(), "maxConnectionsPerUid"),
+                Duration.ofSeconds(positive(c.authTimeoutSeconds(), "authTimeoutSeconds")),
+                positive(c.maxUnauthenticatedFrameBytes(), "maxUnauthenticatedFrameBytes"),
+                (long) positive(c.frameMemoryMb(), "frameMemoryMb") << 20);
     }
 
     private static int positive(int v, String name) {
@@ -89,9 +135,10 @@ public final class AppSocket {
     }
 
     @Deactivate
-    void deactivate() {
-        if (server != null) {
-            server.close();
+    synchronized void deactivate() {
+        SocketServer current = server;
+        if (current != null) {
+            current.close();
         }
     }
 

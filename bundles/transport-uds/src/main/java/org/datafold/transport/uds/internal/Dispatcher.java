@@ -80,13 +80,20 @@ final class Dispatcher {
     static final class Session {
         final String challenge;
         final String peer;
+        /** The peer as security events are counted: its uid. */
+        final String peerKey;
         volatile boolean challengeUsed;
         volatile Caller caller;
         volatile boolean owner;
 
         Session(String challenge, String peer) {
+            this(challenge, peer, peer);
+        }
+
+        Session(String challenge, String peer, String peerKey) {
             this.challenge = challenge;
             this.peer = peer;
+            this.peerKey = peerKey;
         }
 
         String fingerprint() {
@@ -197,7 +204,9 @@ final class Dispatcher {
     }
 
     private FoldException unauthenticated(Session session, String op) {
-        SECURITY.warn("SECURITY app socket: {} refused before authentication ({})", shorten(op), session.peer);
+        if (stats.events.admit(session.peerKey, "unauthenticated-request")) {
+            SECURITY.warn("SECURITY app socket: {} refused before authentication ({})", shorten(op), session.peer);
+        }
         return new FoldException(ErrorCode.UNAUTHENTICATED,
                 "authenticate first: an unauthenticated connection may only send hello and authenticate");
     }
@@ -216,8 +225,10 @@ final class Dispatcher {
         if (failure != null) {
             stats.authFailures.increment();
             stats.record("authenticate", System.nanoTime() - start, ErrorCode.AUTHENTICATION_FAILED.name());
-            SECURITY.warn("SECURITY app socket: authentication failed for key {} ({}): {}", fingerprint,
-                    session.peer, failure);
+            if (stats.events.admit(session.peerKey, "authentication-failed")) {
+                SECURITY.warn("SECURITY app socket: authentication failed for key {} ({}): {}", fingerprint,
+                        session.peer, failure);
+            }
             return new Reply(encode(error(requestId, ErrorCode.AUTHENTICATION_FAILED,
                     "authentication failed: " + failure + "; the connection is closed", Map.of())), true);
         }

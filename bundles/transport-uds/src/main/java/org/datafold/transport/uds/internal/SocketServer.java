@@ -1,14 +1,8 @@
 package org.datafold.transport.uds.internal;
 
 import java.io.IOException;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +24,7 @@ import org.datafold.api.ErrorCode;
 import org.datafold.api.FoldException;
 import org.datafold.api.FoldNode;
 import org.datafold.api.permission.PermissionService;
+import org.datafold.client.internal.socket.SocketPaths;
 import org.newsclub.net.unix.AFUNIXSelectorProvider;
 import org.newsclub.net.unix.AFUNIXServerSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -46,40 +41,71 @@ import org.slf4j.LoggerFactory;
  * no hand-over between threads. At most {@code workers} requests execute at once (the others wait
  * for a permit). A connection has at most one request in flight: a client that pipelines is held
  * back by the socket buffers (back-pressure) and gets its responses in request order. A time-out
- * thread closes connections whose frame is late or that stay idle.
+ * thread closes connections whose frame is late, that stay idle, or that do not authenticate in time.
+ *
+ * <p>What a peer can make the node hold is bounded: connections in all, per peer uid and before
+ * authentication; the size of a frame (small before authentication); and the memory of all large
+ * frames being read at once (past that budget, connections wait before reading their next large
+ * frame). Frames are read and written in chunks of {@value #CHUNK} bytes, so that the socket
+ * library's per-thread native buffers stay that small whatever the frame size.
  */
 public final class SocketServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
     private static final Logger SECURITY = Dispatcher.SECURITY;
-    private static final int INITIAL_BODY = 64 * 1024;
+    /** Largest piece of a frame handed to one read or write system call. */
+    static final int CHUNK = 64 * 1024;
 
     /** The settings of a server; durations are exact (the component converts seconds). */
     public record Settings(Path path, String group, Set<Long> allowedUids, Set<Long> allowedGids, int maxFrameBytes,
-            int maxConnections, int workers, Duration idleTimeout, Duration readTimeout, Duration shutdownGrace) {
+            int maxConnections, int workers, Duration idleTimeout, Duration readTimeout, Duration shutdownGrace,
+            int backlog, int maxUnauthenticated, int maxConnectionsPerUid, Duration authTimeout,
+            int maxUnauthenticatedFrameBytes, long frameMemoryBytes) {
         public Settings {
             allowedUids = Set.copyOf(allowedUids);
             allowedGids = Set.copyOf(allowedGids);
-            if (maxFrameBytes < 1 || maxConnections < 1 || workers < 1) {
-                throw new FoldException(ErrorCode.CONFIGURATION_INVALID,
-                        "maxFrameBytes, maxConnections and workers must be >= 1");
+            if (maxFrameBytes < 1 || maxConnections < 1 || workers < 1 || backlog < 1 || maxUnauthenticated < 1
+                    || maxConnectionsPerUid < 1 || maxUnauthenticatedFrameBytes < 1) {
+                throw new FoldException(ErrorCode.CONFIGURATION_INVALID, "maxFrameBytes, maxConnections, workers,"
+                        + " backlog, maxUnauthenticated, maxConnectionsPerUid and maxUnauthenticatedFrameBytes"
+                        + " must be >= 1");
             }
+            if (frameMemoryBytes < maxFrameBytes) {
+                throw new FoldException(ErrorCode.CONFIGURATION_INVALID, "frameMemoryMb (" + frameMemoryBytes
+                        + " bytes) must hold at least one frame of maxFrameBytes (" + maxFrameBytes + " bytes)");
+            }
+        }
+
+        /** Settings with the default limits for everything the arguments do not name. */
+        public Settings(Path path, String group, Set<Long> allowedUids, Set<Long> allowedGids, int maxFrameBytes,
+                int maxConnections, int workers, Duration idleTimeout, Duration readTimeout, Duration shutdownGrace) {
+            this(path, group, allowedUids, allowedGids, maxFrameBytes, maxConnections, workers, idleTimeout,
+                    readTimeout, shutdownGrace, 1024, 64, maxConnections, Duration.ofSeconds(10), 64 * 1024,
+                    Math.max(64L << 20, maxFrameBytes));
+        }
+
+        /** True when going from these settings to {@code next} needs a new listening socket. */
+        boolean needsRebind(Settings next) {
+            return !path.equals(next.path) || !java.util.Objects.equals(group, next.group) || backlog != next.backlog;
         }
     }
 
-    private final Settings settings;
+    private volatile Settings settings;
     private final Dispatcher dispatcher;
     private final Stats stats = new Stats();
     private final SecureRandom random = new SecureRandom();
+    private final SocketPaths.Bound<AFUNIXServerSocketChannel> bound;
     private final AFUNIXServerSocketChannel serverChannel;
     /** Requests executing at once, at most {@code workers}. */
-    private final Semaphore executing;
+    private final Permits executing;
+    /** KiB of large frames being read or run at once. */
+    private final Permits frameMemory;
     private final Thread acceptor;
     private final Thread reaper;
     private final Map<Long, Conn> connections = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicInteger threads = new AtomicInteger();
-    private final long tickMillis;
     private final Object lifecycle = new Object();
+    private volatile long tickMillis;
     private volatile boolean stopping;
     private volatile boolean stopped;
 
@@ -87,17 +113,77 @@ public final class SocketServer implements AutoCloseable {
             throws IOException {
         this.settings = settings;
         this.dispatcher = new Dispatcher(node, permissions, nodeId, stats);
-        this.serverChannel = bindPrivately(AFUNIXSelectorProvider.provider(), settings.path(), settings.group());
-        this.executing = new Semaphore(settings.workers());
-        long shortest = Math.min(settings.readTimeout().toMillis(), settings.idleTimeout().toMillis());
-        this.tickMillis = Math.max(10, Math.min(1000, shortest / 4));
+        this.bound = bindPrivately(AFUNIXSelectorProvider.provider(), settings.path(), settings.group(),
+                settings.backlog());
+        this.serverChannel = bound.socket();
+        this.executing = new Permits(settings.workers());
+        this.frameMemory = new Permits(kib(settings.frameMemoryBytes()));
+        this.tickMillis = tick(settings);
         this.acceptor = thread(this::acceptLoop, "datafold-uds-acceptor");
         this.reaper = thread(this::reapLoop, "datafold-uds-timeouts");
         acceptor.start();
         reaper.start();
-        LOG.info("App socket listening on {} (mode 0660{}, at most {} connections, {} requests at once)",
-                settings.path(), settings.group() == null || settings.group().isBlank() ? "" : ", group "
-                        + settings.group(), settings.maxConnections(), settings.workers());
+        LOG.info("App socket listening on {}{} (mode 0660{}, at most {} connections, {} per uid, {} unauthenticated;"
+                + " {} requests at once; frames up to {} bytes, {} before authentication, {} MiB of large frames at"
+                + " once)", settings.path(), bound.linked() ? " -> " + bound.bound() : "",
+                settings.group() == null || settings.group().isBlank() ? "" : ", group " + settings.group(),
+                settings.maxConnections(), settings.maxConnectionsPerUid(), settings.maxUnauthenticated(),
+                settings.workers(), settings.maxFrameBytes(), settings.maxUnauthenticatedFrameBytes(),
+                settings.frameMemoryBytes() >> 20);
+    }
+
+    private static long tick(Settings s) {
+        long shortest = Math.min(Math.min(s.readTimeout().toMillis(), s.idleTimeout().toMillis()),
+                s.authTimeout().toMillis());
+        return Math.max(10, Math.min(1000, shortest / 4));
+    }
+
+    private static int kib(long bytes) {
+        return (int) Math.min(Integer.MAX_VALUE, (bytes + 1023) / 1024);
+    }
+
+    /**
+     * Applies settings that do not need a new listening socket (limits, time-outs, workers, allowed
+     * peers) without dropping a connection. Connections of peers that are no longer allowed are
+     * closed; lowered limits apply to new connections and frames.
+     *
+     * @return the names of the settings that changed
+     * @throws IllegalArgumentException when {@code next} needs a new listening socket
+     */
+    List<String> update(Settings next) {
+        Settings old = settings;
+        if (old.needsRebind(next)) {
+            throw new IllegalArgumentException("path, group or backlog changed: the socket must be bound again");
+        }
+        List<String> changed = new ArrayList<>();
+        var a = old.getClass().getRecordComponents();
+        for (var rc : a) {
+            try {
+                if (!java.util.Objects.equals(rc.getAccessor().invoke(old), rc.getAccessor().invoke(next))) {
+                    changed.add(rc.getName());
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        settings = next;
+        executing.resize(next.workers());
+        frameMemory.resize(kib(next.frameMemoryBytes()));
+        tickMillis = tick(next);
+        for (Conn c : connections.values()) {
+            String refusal = admission(next, c.uid, c.gid, c.gids);
+            if (refusal != null) {
+                LOG.info("App connection {} ({}): closed after a configuration change: {}", c.id, c.session.peer,
+                        refusal);
+                c.close();
+            }
+        }
+        return changed;
+    }
+
+    /** The settings in force. */
+    Settings settings() {
+        return settings;
     }
 
     private static Thread thread(Runnable body, String name) {
@@ -111,6 +197,11 @@ public final class SocketServer implements AutoCloseable {
         return settings.path();
     }
 
+    /** Where the socket is bound: the configured path, or the short path its link leads to. */
+    Path boundPath() {
+        return bound.bound();
+    }
+
     Stats stats() {
         return stats;
     }
@@ -121,6 +212,15 @@ public final class SocketServer implements AutoCloseable {
 
     int inFlight() {
         return (int) connections.values().stream().filter(c -> c.inFlight).count();
+    }
+
+    int unauthenticatedConnections() {
+        return (int) connections.values().stream().filter(c -> c.session.caller == null).count();
+    }
+
+    /** Bytes of large frames held at the moment (read or being run). */
+    long frameMemoryInUse() {
+        return (long) frameMemory.inUse() * 1024;
     }
 
     /** A snapshot of the open connections, oldest first. */
@@ -143,49 +243,39 @@ public final class SocketServer implements AutoCloseable {
     /**
      * Binds inside a directory that neither others can enter (0750, optionally given the group), so
      * the socket is never reachable by others, even between bind and chmod (junixsocket creates the
-     * file with mode 0666); then the socket becomes 0660. A leftover socket file is replaced unless
-     * a live node answers on it.
+     * file with mode 0666); then the socket becomes 0660. A configured path too long for a Unix
+     * socket is bound in a short per-user directory with a link at the configured path
+     * ({@link SocketPaths}). A leftover socket file is replaced unless a live node answers on it.
      */
-    @SuppressWarnings("try")
-    static AFUNIXServerSocketChannel bindPrivately(AFUNIXSelectorProvider provider, Path socket, String group)
-            throws IOException {
-        Path dir = socket.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
-        }
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
-        GroupPrincipal groupPrincipal = null;
-        if (group != null && !group.isBlank()) {
-            try {
-                groupPrincipal = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group.strip());
-            } catch (IOException e) {
-                throw new FoldException(ErrorCode.CONFIGURATION_INVALID, "unknown group '" + group + "' for the app socket",
-                        Map.of("group", group), e);
-            }
-            Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(groupPrincipal);
-        }
-        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            try (AFUNIXSocket probe = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket))) {
-                throw new FoldException(ErrorCode.UNAVAILABLE, "app socket " + socket
-                        + " is in use: another node is running on this path", Map.of("path", socket.toString()), null);
-            } catch (SocketException stale) {
-                LOG.info("Removing stale app socket {}", socket);
-                Files.delete(socket);
-            }
-        }
-        AFUNIXServerSocketChannel channel = provider.openServerSocketChannel();
+    static SocketPaths.Bound<AFUNIXServerSocketChannel> bindPrivately(AFUNIXSelectorProvider provider, Path socket,
+            String group, int backlog) throws IOException {
         try {
-            channel.bind(AFUNIXSocketAddress.of(socket));
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
-            if (groupPrincipal != null) {
-                Files.getFileAttributeView(socket, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                        .setGroup(groupPrincipal);
-            }
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
+            return SocketPaths.bindPrivately(socket, group, "rw-rw----", "app socket", path -> {
+                AFUNIXServerSocketChannel channel = provider.openServerSocketChannel();
+                try {
+                    channel.bind(AFUNIXSocketAddress.of(path), backlog);
+                    return channel;
+                } catch (IOException | RuntimeException e) {
+                    channel.close();
+                    throw e;
+                }
+            }, SocketServer::live);
+        } catch (SocketPaths.SocketInUseException e) {
+            throw new FoldException(ErrorCode.UNAVAILABLE, e.getMessage(), Map.of("path", socket.toString()), null);
+        } catch (SocketPaths.SocketPathException e) {
+            throw new FoldException(ErrorCode.CONFIGURATION_INVALID, "app socket: " + e.getMessage(),
+                    Map.of("path", socket.toString(), "length", SocketPaths.length(socket), "limit",
+                            SocketPaths.MAX_BYTES), null);
         }
-        return channel;
+    }
+
+    private static boolean live(Path path) {
+        try (AFUNIXSocket probe = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(path))) {
+            return true;
+        } catch (IOException stale) {
+            LOG.info("Removing stale app socket {}", path);
+            return false;
+        }
     }
 
     // ------------------------------------------------------------------ shutdown
@@ -206,7 +296,7 @@ public final class SocketServer implements AutoCloseable {
         long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
         closeQuietly(serverChannel);
         try {
-            Files.deleteIfExists(settings.path());
+            bound.removeFiles();
         } catch (IOException e) {
             LOG.warn("Could not remove {}: {}", settings.path(), e.toString());
         }
@@ -275,25 +365,41 @@ public final class SocketServer implements AutoCloseable {
         long uid = creds == null ? -1 : creds.getUid();
         long gid = creds == null ? -1 : creds.getGid();
         long pid = creds == null ? -1 : creds.getPid();
-        String refusal = null;
-        ErrorCode code = null;
-        if (!settings.allowedUids().isEmpty() && !settings.allowedUids().contains(uid)) {
-            refusal = "peer uid " + uid + " is not allowed";
-            code = ErrorCode.PERMISSION_DENIED;
-        } else if (!settings.allowedGids().isEmpty() && !allowedGroup(creds)) {
-            refusal = "peer gid " + gid + " is not allowed";
-            code = ErrorCode.PERMISSION_DENIED;
-        } else if (connections.size() >= settings.maxConnections()) {
-            refusal = "the node has " + settings.maxConnections() + " connections already";
+        long[] gids = creds == null ? null : creds.getGids();
+        Settings s = settings;
+        String refusal = admission(s, uid, gid, gids);
+        ErrorCode code = ErrorCode.PERMISSION_DENIED;
+        String kind = "refused-peer";
+        if (refusal == null) {
             code = ErrorCode.TOO_MANY_CONNECTIONS;
+            int total = 0;
+            int ofUid = 0;
+            int unauthenticated = 0;
+            for (Conn c : connections.values()) {
+                total++;
+                if (c.uid == uid) {
+                    ofUid++;
+                }
+                if (c.session.caller == null) {
+                    unauthenticated++;
+                }
+            }
+            if (total >= s.maxConnections()) {
+                refusal = "the node has " + s.maxConnections() + " connections already";
+                kind = "too-many-connections";
+            } else if (ofUid >= s.maxConnectionsPerUid()) {
+                refusal = "uid " + uid + " has " + s.maxConnectionsPerUid() + " connections already";
+                kind = "too-many-connections-of-uid";
+            } else if (unauthenticated >= s.maxUnauthenticated()) {
+                refusal = "the node has " + s.maxUnauthenticated() + " connections waiting to authenticate already";
+                kind = "too-many-unauthenticated";
+            }
         }
         if (refusal != null) {
             stats.refused.increment();
-            if (code == ErrorCode.PERMISSION_DENIED) {
+            if (stats.events.admit("uid " + uid, kind)) {
                 SECURITY.warn("SECURITY app socket {}: refused connection from uid={} gid={} pid={}: {}",
-                        settings.path(), uid, gid, pid, refusal);
-            } else {
-                LOG.warn("App connection from pid {} refused: {}", pid, refusal);
+                        s.path(), uid, gid, pid, refusal);
             }
             try {
                 // A fresh socket's buffer takes a small frame at once.
@@ -304,24 +410,31 @@ public final class SocketServer implements AutoCloseable {
             closeQuietly(ch);
             return;
         }
-        Conn c = new Conn(ids.incrementAndGet(), ch, uid, gid, pid, challenge());
+        Conn c = new Conn(ids.incrementAndGet(), ch, uid, gid, gids, pid, challenge());
         connections.put(c.id, c);
         Thread t = thread(c::serve, "datafold-uds-conn-" + threads.incrementAndGet());
         c.thread = t;
         t.start();
     }
 
-    private boolean allowedGroup(AFUNIXSocketCredentials creds) {
-        if (creds == null) {
-            return false;
+    /** Why a peer may not be connected under the given settings, or null when it may. */
+    private static String admission(Settings s, long uid, long gid, long[] gids) {
+        if (!s.allowedUids().isEmpty() && !s.allowedUids().contains(uid)) {
+            return "peer uid " + uid + " is not allowed";
         }
-        if (settings.allowedGids().contains(creds.getGid())) {
+        if (!s.allowedGids().isEmpty() && !allowedGroup(s, gid, gids)) {
+            return "peer gid " + gid + " is not allowed";
+        }
+        return null;
+    }
+
+    private static boolean allowedGroup(Settings s, long gid, long[] gids) {
+        if (gid >= 0 && s.allowedGids().contains(gid)) {
             return true;
         }
-        long[] gids = creds.getGids();
         if (gids != null) {
             for (long g : gids) {
-                if (settings.allowedGids().contains(g)) {
+                if (s.allowedGids().contains(g)) {
                     return true;
                 }
             }
@@ -346,7 +459,10 @@ public final class SocketServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ time-outs
 
-    /** Closes connections whose frame is late or that stayed idle too long. */
+    /**
+     * Closes connections whose frame is late, that stayed idle too long or that did not
+     * authenticate in time; reports suppressed security events.
+     */
     private void reapLoop() {
         while (!stopping) {
             try {
@@ -355,9 +471,11 @@ public final class SocketServer implements AutoCloseable {
                 return;
             }
             long now = System.nanoTime();
+            Settings s = settings;
             for (Conn c : connections.values()) {
-                c.checkTimeouts(now);
+                c.checkTimeouts(s, now);
             }
+            stats.events.flush();
         }
     }
 
@@ -374,9 +492,11 @@ public final class SocketServer implements AutoCloseable {
         final AFUNIXSocketChannel ch;
         final long uid;
         final long gid;
+        final long[] gids;
         final long pid;
         final Dispatcher.Session session;
         final Instant connectedAt = Instant.now();
+        final long connectedNanos = System.nanoTime();
         final ByteBuffer header = ByteBuffer.allocate(4);
         final ReentrantLock writeLock = new ReentrantLock();
         final AtomicBoolean closing = new AtomicBoolean();
@@ -390,16 +510,21 @@ public final class SocketServer implements AutoCloseable {
         volatile long lastActiveMillis = System.currentTimeMillis();
         volatile long requests;
         volatile boolean inFlight;
+        /** Waiting for the memory budget before reading a large frame (no time-out runs meanwhile). */
+        volatile boolean waitingForMemory;
         volatile boolean closed;
+        /** KiB of the frame budget this connection holds. */
+        int heldKib;
 
-        Conn(long id, AFUNIXSocketChannel ch, long uid, long gid, long pid, String challenge) {
+        Conn(long id, AFUNIXSocketChannel ch, long uid, long gid, long[] gids, long pid, String challenge) {
             this.id = id;
             this.ch = ch;
             this.uid = uid;
             this.gid = gid;
+            this.gids = gids;
             this.pid = pid;
             this.session = new Dispatcher.Session(challenge, "connection " + id + " uid=" + uid + " gid=" + gid
-                    + " pid=" + pid);
+                    + " pid=" + pid, "uid " + uid);
         }
 
         void touch() {
@@ -417,35 +542,48 @@ public final class SocketServer implements AutoCloseable {
                     if (frame == null) {
                         return;
                     }
-                    requests++;
-                    if (stopping) {
-                        write(Dispatcher.encode(Dispatcher.error(requestIdOf(frame), ErrorCode.SHUTTING_DOWN,
-                                "the node is shutting down", Map.of())));
-                        return;
-                    }
-                    // In flight until the response is written: a stopping server waits for both.
-                    inFlight = true;
-                    boolean written;
-                    Dispatcher.Reply reply;
                     try {
-                        reply = run(frame);
-                        written = write(reply.frame());
-                    } finally {
-                        inFlight = false;
+                        requests++;
                         if (stopping) {
-                            synchronized (lifecycle) {
-                                lifecycle.notifyAll();
+                            write(Dispatcher.encode(Dispatcher.error(requestIdOf(frame), ErrorCode.SHUTTING_DOWN,
+                                    "the node is shutting down", Map.of())));
+                            return;
+                        }
+                        // In flight until the response is written: a stopping server waits for both.
+                        inFlight = true;
+                        boolean written;
+                        Dispatcher.Reply reply;
+                        try {
+                            reply = run(frame);
+                            frame = null;
+                            written = write(reply.frame());
+                        } finally {
+                            inFlight = false;
+                            if (stopping) {
+                                synchronized (lifecycle) {
+                                    lifecycle.notifyAll();
+                                }
                             }
                         }
-                    }
-                    if (!written || reply.close()) {
-                        return;
+                        if (!written || reply.close()) {
+                            return;
+                        }
+                    } finally {
+                        releaseMemory();
                     }
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.debug("App connection {} ended: {}", id, closed ? "closed" : e.toString());
             } finally {
+                releaseMemory();
                 close();
+            }
+        }
+
+        private void releaseMemory() {
+            if (heldKib > 0) {
+                frameMemory.release(heldKib);
+                heldKib = 0;
             }
         }
 
@@ -474,24 +612,70 @@ public final class SocketServer implements AutoCloseable {
                 return null;
             }
             int length = header.getInt(0);
-            if (length < 0 || length > settings.maxFrameBytes()) {
+            Settings s = settings;
+            boolean authenticated = session.caller != null;
+            int limit = authenticated ? s.maxFrameBytes() : Math.min(s.maxFrameBytes(), s.maxUnauthenticatedFrameBytes());
+            if (length < 0 || length > limit) {
                 stats.framesTooLarge.increment();
                 stats.record("(frame)", 0, ErrorCode.FRAME_TOO_LARGE.name());
-                LOG.warn("App connection {} ({}): frame of {} bytes refused (limit {}); closing", id,
-                        session.peer, Integer.toUnsignedLong(length), settings.maxFrameBytes());
+                String before = authenticated ? "" : " before authentication";
+                if (stats.events.admit(session.peerKey, "frame-too-large")) {
+                    SECURITY.warn("SECURITY app connection {} ({}): frame of {} bytes refused{} (limit {}); closing",
+                            id, session.peer, Integer.toUnsignedLong(length), before, limit);
+                }
                 write(Dispatcher.encode(Dispatcher.error(null, ErrorCode.FRAME_TOO_LARGE, "a frame of "
-                        + Integer.toUnsignedLong(length) + " bytes is larger than the limit of "
-                        + settings.maxFrameBytes() + " bytes; the connection is closed",
-                        Map.of("limit", settings.maxFrameBytes()))));
+                        + Integer.toUnsignedLong(length) + " bytes is larger than the limit of " + limit + " bytes"
+                        + before + "; the connection is closed", Map.of("limit", limit))));
+                return null;
+            }
+            if (length > CHUNK && !reserveMemory(length)) {
                 return null;
             }
             byte[] frame = new byte[length];
-            ByteBuffer body = ByteBuffer.wrap(frame);
-            if (length > 0 && !fill(body, false)) {
+            if (length > 0 && !fillChunked(frame)) {
                 return null;
             }
             frameStartedNanos = -1;
             return frame;
+        }
+
+        /**
+         * Takes the frame's share of the memory budget, waiting while other large frames hold it;
+         * false when the connection closes meanwhile.
+         */
+        private boolean reserveMemory(int length) {
+            int kib = kib(length);
+            if (frameMemory.tryAcquire(kib)) {
+                heldKib = kib;
+                return true;
+            }
+            stats.framesWaitedForMemory.increment();
+            waitingForMemory = true;
+            try {
+                while (!closed && !stopping) {
+                    if (frameMemory.tryAcquire(kib, 100)) {
+                        heldKib = kib;
+                        return true;
+                    }
+                }
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } finally {
+                waitingForMemory = false;
+                frameStartedNanos = System.nanoTime(); // the rest of the frame has the whole read time-out
+            }
+        }
+
+        /** Reads a frame's body in chunks; false at the end of the stream. */
+        private boolean fillChunked(byte[] frame) throws IOException {
+            for (int off = 0; off < frame.length; off += CHUNK) {
+                if (!fill(ByteBuffer.wrap(frame, off, Math.min(CHUNK, frame.length - off)), false)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /**
@@ -514,17 +698,19 @@ public final class SocketServer implements AutoCloseable {
             return true;
         }
 
-        /** Writes a whole frame; false when the connection is gone. */
+        /** Writes a whole frame in chunks; false when the connection is gone. */
         boolean write(byte[] frame) {
             writeLock.lock();
             try {
                 if (closed) {
                     return false;
                 }
-                ByteBuffer out = ByteBuffer.wrap(frame);
                 writingSinceNanos = System.nanoTime();
-                while (out.hasRemaining()) {
-                    ch.write(out);
+                for (int off = 0; off < frame.length; off += CHUNK) {
+                    ByteBuffer out = ByteBuffer.wrap(frame, off, Math.min(CHUNK, frame.length - off));
+                    while (out.hasRemaining()) {
+                        ch.write(out);
+                    }
                 }
                 touch();
                 return true;
@@ -538,7 +724,7 @@ public final class SocketServer implements AutoCloseable {
             }
         }
 
-        void checkTimeouts(long now) {
+        void checkTimeouts(Settings s, long now) {
             if (closed) {
                 return;
             }
@@ -550,27 +736,40 @@ public final class SocketServer implements AutoCloseable {
                 return;
             }
             long writing = writingSinceNanos;
-            if (writing != 0 && now - writing > settings.idleTimeout().toNanos()) {
+            if (writing != 0 && now - writing > s.idleTimeout().toNanos()) {
                 stats.timeouts.increment();
-                LOG.info("App connection {} ({}): has not read its responses for {}; closing", id, session.peer,
-                        settings.idleTimeout());
+                if (stats.events.admit(session.peerKey, "not-reading")) {
+                    LOG.info("App connection {} ({}): has not read its responses for {}; closing", id, session.peer,
+                            s.idleTimeout());
+                }
                 close();
                 return;
             }
-            if (inFlight) {
+            if (inFlight || waitingForMemory) {
                 return;
             }
             long started = frameStartedNanos;
-            if (started >= 0 && now - started > settings.readTimeout().toNanos()) {
+            if (session.caller == null && now - connectedNanos > s.authTimeout().toNanos()) {
                 stats.timeouts.increment();
-                LOG.info("App connection {} ({}): frame incomplete after {}; closing", id, session.peer,
-                        settings.readTimeout());
+                stats.authTimeouts.increment();
+                if (stats.events.admit(session.peerKey, "authentication-timeout")) {
+                    SECURITY.info("SECURITY app connection {} ({}): did not authenticate within {}; closing", id,
+                            session.peer, s.authTimeout());
+                }
+                sendAndClose(ErrorCode.TIMEOUT, "the connection did not authenticate within "
+                        + s.authTimeout().toMillis() + " ms; it is closed");
+            } else if (started >= 0 && now - started > s.readTimeout().toNanos()) {
+                stats.timeouts.increment();
+                if (stats.events.admit(session.peerKey, "frame-timeout")) {
+                    LOG.info("App connection {} ({}): frame incomplete after {}; closing", id, session.peer,
+                            s.readTimeout());
+                }
                 sendAndClose(ErrorCode.TIMEOUT, "the frame did not arrive completely within "
-                        + settings.readTimeout().toMillis() + " ms; the connection is closed");
-            } else if (started < 0 && now - lastActiveNanos > settings.idleTimeout().toNanos()) {
+                        + s.readTimeout().toMillis() + " ms; the connection is closed");
+            } else if (started < 0 && now - lastActiveNanos > s.idleTimeout().toNanos()) {
                 stats.timeouts.increment();
-                LOG.debug("App connection {}: idle for {}; closing", id, settings.idleTimeout());
-                sendAndClose(ErrorCode.TIMEOUT, "idle for longer than " + settings.idleTimeout().toSeconds()
+                LOG.debug("App connection {}: idle for {}; closing", id, s.idleTimeout());
+                sendAndClose(ErrorCode.TIMEOUT, "idle for longer than " + s.idleTimeout().toSeconds()
                         + " s; the connection is closed");
             }
         }
@@ -597,6 +796,34 @@ public final class SocketServer implements AutoCloseable {
             closed = true;
             connections.remove(id);
             closeQuietly(ch);
+        }
+    }
+
+    /** A semaphore whose number of permits can be changed while it is in use. */
+    static final class Permits extends Semaphore {
+        private static final long serialVersionUID = 1L;
+        private int total;
+
+        Permits(int total) {
+            super(total);
+            this.total = total;
+        }
+
+        synchronized void resize(int next) {
+            if (next > total) {
+                release(next - total);
+            } else if (next < total) {
+                reducePermits(total - next);
+            }
+            total = next;
+        }
+
+        boolean tryAcquire(int permits, long millis) throws InterruptedException {
+            return tryAcquire(permits, millis, TimeUnit.MILLISECONDS);
+        }
+
+        synchronized int inUse() {
+            return total - availablePermits();
         }
     }
 

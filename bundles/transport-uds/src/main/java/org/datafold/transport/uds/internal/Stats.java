@@ -1,5 +1,6 @@
 package org.datafold.transport.uds.internal;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,13 @@ final class Stats {
     final LongAdder authSuccesses = new LongAdder();
     final LongAdder framesTooLarge = new LongAdder();
     final LongAdder timeouts = new LongAdder();
+    final LongAdder authTimeouts = new LongAdder();
+    final LongAdder framesWaitedForMemory = new LongAdder();
+    /**
+     * Security events (refusals, failed authentications, oversized frames, time-outs) counted
+     * exactly by kind; logged in full a few at a time per peer and kind, then summarised.
+     */
+    final EventLimiter events = new EventLimiter(Dispatcher.SECURITY, 5, Duration.ofMinutes(1), 1024);
     private final Map<String, Op> ops = new ConcurrentHashMap<>();
 
     Op op(String name) {

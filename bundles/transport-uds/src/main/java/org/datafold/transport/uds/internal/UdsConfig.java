@@ -23,11 +23,34 @@ public @interface UdsConfig {
     @AttributeDefinition(description = "Comma-separated peer gids allowed to connect (empty: no restriction).")
     String allowedGids() default "";
 
-    @AttributeDefinition(description = "Largest request frame in bytes; larger ones get FRAME_TOO_LARGE and the connection is closed.")
+    @AttributeDefinition(description = "Largest request frame in bytes of an authenticated connection; larger ones"
+            + " get FRAME_TOO_LARGE and the connection is closed.")
     int maxFrameBytes() default 10 * 1024 * 1024;
+
+    @AttributeDefinition(description = "Largest request frame in bytes before the connection has authenticated.")
+    int maxUnauthenticatedFrameBytes() default 64 * 1024;
+
+    @AttributeDefinition(description = "MiB of large frames (over 64 KiB) that all connections together may hold"
+            + " while they are read and run; past it, connections wait before reading their next large frame."
+            + " At least maxFrameBytes.")
+    int frameMemoryMb() default 64;
 
     @AttributeDefinition(description = "Concurrent connections; more get TOO_MANY_CONNECTIONS.")
     int maxConnections() default 512;
+
+    @AttributeDefinition(description = "Concurrent connections of one peer uid; more get TOO_MANY_CONNECTIONS.")
+    int maxConnectionsPerUid() default 256;
+
+    @AttributeDefinition(description = "Concurrent connections that have not authenticated yet; more get"
+            + " TOO_MANY_CONNECTIONS.")
+    int maxUnauthenticated() default 64;
+
+    @AttributeDefinition(description = "Seconds a new connection has to authenticate; then it gets TIMEOUT and is closed.")
+    int authTimeoutSeconds() default 10;
+
+    @AttributeDefinition(description = "Length of the listen queue for connections not yet accepted (the kernel caps"
+            + " it at net.core.somaxconn). Changing it binds the socket again.")
+    int backlog() default 1024;
 
     @AttributeDefinition(description = "Requests executing at once; each connection has its own thread and the"
             + " others wait (0: 8 per processor, at least 64).")

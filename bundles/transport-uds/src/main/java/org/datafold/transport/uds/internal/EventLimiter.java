@@ -1,0 +1,122 @@
+package org.datafold.transport.uds.internal;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.slf4j.Logger;
+
+/**
+ * Keeps log volume bounded under hostile load while the counts stay exact. Events are keyed by
+ * peer (a uid) and kind; in each interval the first {@code burst} events of a key are logged in
+ * full, the others only counted, and when the interval ends one line says how many were suppressed.
+ * The number of keys is bounded: past {@code maxKeys}, new peers share one key. Every event is
+ * counted by kind ({@link #counts()}), logged or not.
+ */
+final class EventLimiter {
+    static final String OTHER_PEERS = "other peers";
+
+    private final Logger log;
+    private final int burst;
+    private final long intervalNanos;
+    private final int maxKeys;
+    private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    /** Per key, in insertion order; guarded by itself. */
+    private final Map<Key, Window> windows = new LinkedHashMap<>();
+
+    private record Key(String peer, String kind) {
+    }
+
+    private static final class Window {
+        long startNanos;
+        int logged;
+        long suppressed;
+
+        Window(long now) {
+            startNanos = now;
+        }
+    }
+
+    EventLimiter(Logger log, int burst, Duration interval, int maxKeys) {
+        this.log = log;
+        this.burst = burst;
+        this.intervalNanos = interval.toNanos();
+        this.maxKeys = maxKeys;
+    }
+
+    /**
+     * Counts an event and says whether to log it in full. The caller logs when this returns true
+     * (so that the message is only built for events that are logged).
+     */
+    boolean admit(String peer, String kind) {
+        counts.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        long now = System.nanoTime();
+        synchronized (windows) {
+            Key key = new Key(peer, kind);
+            Window w = windows.get(key);
+            if (w == null) {
+                if (windows.size() >= maxKeys) {
+                    key = new Key(OTHER_PEERS, kind);
+                    w = windows.get(key);
+                }
+                if (w == null) {
+                    w = new Window(now);
+                    windows.put(key, w);
+                }
+            }
+            if (now - w.startNanos >= intervalNanos) {
+                report(key, w);
+                w.startNanos = now;
+                w.logged = 0;
+                w.suppressed = 0;
+            }
+            if (w.logged < burst) {
+                w.logged++;
+                return true;
+            }
+            w.suppressed++;
+            return false;
+        }
+    }
+
+    /** Reports the suppressed events of windows that have ended, and forgets quiet keys. */
+    void flush() {
+        long now = System.nanoTime();
+        synchronized (windows) {
+            for (Iterator<Map.Entry<Key, Window>> it = windows.entrySet().iterator(); it.hasNext();) {
+                Map.Entry<Key, Window> e = it.next();
+                Window w = e.getValue();
+                if (now - w.startNanos >= intervalNanos) {
+                    report(e.getKey(), w);
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    private void report(Key key, Window w) {
+        if (w.suppressed > 0) {
+            log.warn("SECURITY app socket: {} more '{}' event(s) from {} in the last {} s were not logged one by one"
+                    + " (counts in sock:stats)", w.suppressed, key.kind(), key.peer(),
+                    Duration.ofNanos(intervalNanos).toSeconds());
+        }
+    }
+
+    /** Events counted so far, by kind. */
+    Map<String, Long> counts() {
+        Map<String, Long> out = new TreeMap<>();
+        counts.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    /** Keys currently tracked (bounded by {@code maxKeys} plus one per kind). */
+    int trackedKeys() {
+        synchronized (windows) {
+            return windows.size();
+        }
+    }
+}
