@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 
@@ -20,7 +21,8 @@ import org.slf4j.Logger;
 final class EventLimiter {
     static final String OTHER_PEERS = "other peers";
 
-    private final Logger log;
+    private final Reporter reporter;
+    private final LongSupplier clock;
     private final int burst;
     private final long intervalNanos;
     private final int maxKeys;
@@ -41,8 +43,26 @@ final class EventLimiter {
         }
     }
 
-    EventLimiter(Logger log, int burst, Duration interval, int maxKeys) {
-        this.log = log;
+    /** Says how many events of a key were not logged one by one in an interval. */
+    @FunctionalInterface
+    interface Reporter {
+        void suppressed(String peer, String kind, long count, Duration interval);
+    }
+
+    /** Reports suppressed events as one security log line each. */
+    static Reporter logTo(Logger log) {
+        return (peer, kind, count, interval) -> log.warn("SECURITY app socket: {} more '{}' event(s) from {} in the"
+                + " last {} s were not logged one by one (counts in sock:stats)", count, kind, peer,
+                interval.toSeconds());
+    }
+
+    EventLimiter(Reporter reporter, int burst, Duration interval, int maxKeys) {
+        this(reporter, burst, interval, maxKeys, System::nanoTime);
+    }
+
+    EventLimiter(Reporter reporter, int burst, Duration interval, int maxKeys, LongSupplier clock) {
+        this.clock = clock;
+        this.reporter = reporter;
         this.burst = burst;
         this.intervalNanos = interval.toNanos();
         this.maxKeys = maxKeys;
@@ -54,7 +74,7 @@ final class EventLimiter {
      */
     boolean admit(String peer, String kind) {
         counts.computeIfAbsent(kind, k -> new LongAdder()).increment();
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         synchronized (windows) {
             Key key = new Key(peer, kind);
             Window w = windows.get(key);
@@ -85,7 +105,7 @@ final class EventLimiter {
 
     /** Reports the suppressed events of windows that have ended, and forgets quiet keys. */
     void flush() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         synchronized (windows) {
             for (Iterator<Map.Entry<Key, Window>> it = windows.entrySet().iterator(); it.hasNext();) {
                 Map.Entry<Key, Window> e = it.next();
@@ -100,9 +120,7 @@ final class EventLimiter {
 
     private void report(Key key, Window w) {
         if (w.suppressed > 0) {
-            log.warn("SECURITY app socket: {} more '{}' event(s) from {} in the last {} s were not logged one by one"
-                    + " (counts in sock:stats)", w.suppressed, key.kind(), key.peer(),
-                    Duration.ofNanos(intervalNanos).toSeconds());
+            reporter.suppressed(key.peer(), key.kind(), w.suppressed, Duration.ofNanos(intervalNanos));
         }
     }
 

@@ -39,8 +39,17 @@ public final class SockCommands {
         sb.append(String.format("Connections        %d active, %d busy, %d accepted, %d refused%n",
                 s.activeConnections(), s.inFlight(), st.accepted.sum(), st.refused.sum()));
         sb.append(String.format("Authentication     %d ok, %d failed%n", st.authSuccesses.sum(), st.authFailures.sum()));
-        sb.append(String.format("Frames refused     %d too large, %d timeouts%n", st.framesTooLarge.sum(),
-                st.timeouts.sum()));
+        SocketServer.Settings set = s.settings();
+        sb.append(String.format("Limits             %d connections, %d per uid, %d unauthenticated (%d open now),"
+                + " authentication within %d s%n", set.maxConnections(), set.maxConnectionsPerUid(),
+                set.maxUnauthenticated(), s.unauthenticatedConnections(), set.authTimeout().toSeconds()));
+        sb.append(String.format("Frames refused     %d too large, %d timeouts (%d of them authentication)%n",
+                st.framesTooLarge.sum(), st.timeouts.sum(), st.authTimeouts.sum()));
+        sb.append(String.format("Frame memory       %d KiB of %d KiB in use, %d frames waited for it%n",
+                s.frameMemoryInUse() / 1024, set.frameMemoryBytes() / 1024, st.framesWaitedForMemory.sum()));
+        StringBuilder events = new StringBuilder();
+        st.events.counts().forEach((kind, n) -> events.append(kind).append('=').append(n).append(' '));
+        sb.append(String.format("Security events    %s%n", events.length() == 0 ? "none" : events.toString().strip()));
         sb.append(String.format("%-16s %10s %8s %10s %10s %10s  %s%n", "OPERATION", "COUNT", "ERRORS", "P50(us)",
                 "P90(us)", "P99(us)", "ERRORS BY CODE"));
         for (Map.Entry<String, Stats.Op> e : st.operations().entrySet()) {

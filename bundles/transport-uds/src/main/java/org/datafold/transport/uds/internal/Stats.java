@@ -21,7 +21,7 @@ final class Stats {
      * Security events (refusals, failed authentications, oversized frames, time-outs) counted
      * exactly by kind; logged in full a few at a time per peer and kind, then summarised.
      */
-    final EventLimiter events = new EventLimiter(Dispatcher.SECURITY, 5, Duration.ofMinutes(1), 1024);
+    final EventLimiter events = new EventLimiter(EventLimiter.logTo(Dispatcher.SECURITY), 5, Duration.ofMinutes(1), 1024);
     private final Map<String, Op> ops = new ConcurrentHashMap<>();
 
     Op op(String name) {
