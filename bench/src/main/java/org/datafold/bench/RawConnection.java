@@ -11,6 +11,7 @@ import java.util.Base64;
 
 import org.datafold.client.ClientKey;
 import org.datafold.client.DataFoldClient;
+import org.datafold.client.internal.socket.SocketPaths;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,7 +43,7 @@ final class RawConnection implements AutoCloseable {
     /** Connects and authenticates with {@code key}. */
     static RawConnection open(Path socket, ClientKey key) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        ch.connect(UnixDomainSocketAddress.of(socket));
+        ch.connect(UnixDomainSocketAddress.of(SocketPaths.forConnect(socket)));
         RawConnection c = new RawConnection(ch);
         try {
             JsonNode greeting = c.readJson();

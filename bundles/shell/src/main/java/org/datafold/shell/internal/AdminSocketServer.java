@@ -94,7 +94,16 @@ public final class AdminSocketServer {
             return;
         }
         this.socketPath = resolve(config.path());
-        this.bound = bindPrivately(socketPath);
+        try {
+            this.bound = bindPrivately(socketPath);
+        } catch (FoldException e) {
+            if (e.code() == ErrorCode.CONFIGURATION_INVALID) {
+                LOG.error("{}", e.getMessage());
+                System.err.println("datafold: " + e.getMessage()); // the console too: no shell without this socket
+            }
+            readiness.close();
+            throw e;
+        }
         this.server = bound.socket();
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(0, config.maxConnections(), 30, TimeUnit.SECONDS,

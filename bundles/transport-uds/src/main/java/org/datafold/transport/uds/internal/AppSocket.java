@@ -45,7 +45,20 @@ public final class AppSocket {
             LOG.info("App socket disabled by configuration {}", PID);
             return;
         }
-        this.server = new SocketServer(settings(config), node, permissions, info::nodeId);
+        this.server = start(settings(config));
+    }
+
+    /** Starts a server; a socket path that cannot work is also said on the console, in one line. */
+    private SocketServer start(SocketServer.Settings settings) throws IOException {
+        try {
+            return new SocketServer(settings, node, permissions, info::nodeId);
+        } catch (FoldException e) {
+            if (e.code() == ErrorCode.CONFIGURATION_INVALID) {
+                LOG.error("{}", e.getMessage());
+                System.err.println("datafold: " + e.getMessage());
+            }
+            throw e;
+        }
     }
 
     /**
@@ -67,7 +80,7 @@ public final class AppSocket {
         SocketServer.Settings next = settings(config);
         if (current == null) {
             LOG.info("App socket enabled by configuration {}", PID);
-            server = new SocketServer(next, node, permissions, info::nodeId);
+            server = start(next);
             return;
         }
         if (current.settings().needsRebind(next)) {
@@ -75,7 +88,7 @@ public final class AppSocket {
                     + " are closed", PID);
             current.close();
             server = null;
-            server = new SocketServer(next, node, permissions, info::nodeId);
+            server = start(next);
             return;
         }
         List<String> changed = current.update(next);
