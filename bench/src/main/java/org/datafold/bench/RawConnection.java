@@ -95,6 +95,20 @@ final class RawConnection implements AutoCloseable {
         return contains(in.array(), length, OK);
     }
 
+    /** Sends a whole request body as one frame and returns whether the response says ok. */
+    boolean requestBody(byte[] body) throws IOException {
+        ByteBuffer prefix = ByteBuffer.allocate(4).putInt(body.length).flip();
+        while (prefix.hasRemaining()) {
+            channel.write(prefix);
+        }
+        ByteBuffer b = ByteBuffer.wrap(body);
+        while (b.hasRemaining()) {
+            channel.write(b);
+        }
+        int length = readFrame();
+        return contains(in.array(), length, OK);
+    }
+
     private JsonNode call(ObjectNode request) throws IOException {
         byte[] body = JSON.writeValueAsBytes(request);
         ByteBuffer frame = ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).flip();

@@ -1,0 +1,99 @@
+package org.datafold.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.datafold.client.ClientConfig;
+import org.datafold.client.ClientKey;
+import org.datafold.client.DataFoldClient;
+import org.datafold.client.DataFoldClientException;
+import org.junit.Rule;
+import org.junit.Test;
+
+/**
+ * The assembled node in a folder far too deep for a Unix socket path: it starts, its shell, the
+ * command-line client and the Java client reach it through the links it leaves in {@code run/};
+ * editing the app socket's configuration while it runs keeps connections open unless the socket
+ * must be bound again.
+ */
+public class DeepFolderIT {
+    /** A folder name that alone pushes every socket path in it past the 107-byte limit. */
+    private static final String DEEP = "deep-" + "a-folder-with-a-long-name-".repeat(4);
+
+    @Rule
+    public final NodeProcess proc = new NodeProcess(DEEP);
+
+    private static int bytes(Path p) {
+        return p.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** Polls the shell (bounded) until sock:stats contains the text: the configuration was applied. */
+    private void awaitStats(String text) throws Exception {
+        String last = "";
+        for (int i = 0; i < 120; i++) {
+            NodeProcess.Result r = proc.datafold("shell", "sock:stats");
+            last = r.out();
+            if (last.contains(text)) {
+                return;
+            }
+            Thread.sleep(500); // FileInstall polls etc/ every second; the node gives no other signal to wait on
+        }
+        throw new AssertionError("sock:stats never showed '" + text + "':\n" + last);
+    }
+
+    @Test
+    public void aNodeInADeepFolderServesAndKeepsConnectionsWhenItsLimitsChange() throws Exception {
+        Path sock = proc.home().resolve("run/datafold.sock");
+        assertTrue("the test folder must be too deep: " + bytes(sock), bytes(sock) > 107);
+        proc.start();
+        NodeProcess.Result status = proc.datafold("shell", "--wait", "90", "fold:status");
+        assertEquals(status.all(), 0, status.exit());
+        assertTrue("app socket is a link", Files.isSymbolicLink(sock));
+        assertTrue("admin socket is a link", Files.isSymbolicLink(proc.home().resolve("run/admin.sock")));
+        assertTrue(bytes(sock.toRealPath()) <= 107);
+
+        Path appKey = proc.home().getParent().resolve("app.key");
+        NodeProcess.Result keygen = proc.client("keygen", appKey.toString());
+        assertEquals(keygen.all(), 0, keygen.exit());
+        assertEquals(0, proc.datafold("shell", "perm:trust", keygen.out().trim(), "0", "app").exit());
+        NodeProcess.Result schemas = proc.client("--key", appKey.toString(), "schemas");
+        assertEquals(schemas.all(), 0, schemas.exit());
+
+        Path cfg = proc.home().resolve("etc/org.datafold.transport.uds.cfg");
+        String original = Files.readString(cfg);
+        try (DataFoldClient client = DataFoldClient.connect(ClientConfig.of(sock, ClientKey.load(appKey)))) {
+            assertFalse(client.listSchemas().isEmpty());
+            // Limits and time-outs: applied in place, the connection stays.
+            Files.writeString(cfg, original.replace("maxConnections = 512", "maxConnections = 500")
+                    .replace("idleTimeoutSeconds = 300", "idleTimeoutSeconds = 600"));
+            awaitStats("500 connections");
+            assertFalse("the same connection still works", client.listSchemas().isEmpty());
+
+            // A new path binds again: the old connection is closed, the new socket serves.
+            Path moved = proc.home().resolve("run/moved.sock");
+            Files.writeString(cfg, original.replace("path = ${datafold.home}/run/datafold.sock",
+                    "path = ${datafold.home}/run/moved.sock"));
+            for (int i = 0; i < 120 && !Files.exists(moved); i++) {
+                Thread.sleep(500); // waiting for FileInstall to apply the edit
+            }
+            assertTrue("moved socket", Files.isSymbolicLink(moved));
+            try {
+                client.listSchemas();
+                throw new AssertionError("the connection survived a rebind");
+            } catch (DataFoldClientException.ConnectionFailed expected) {
+                // closed by the rebind
+            }
+            assertFalse("the old link is gone", Files.exists(sock, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+            NodeProcess.Result viaMoved = proc.client("--socket", moved.toString(), "--key", appKey.toString(),
+                    "schemas");
+            assertEquals(viaMoved.all(), 0, viaMoved.exit());
+        }
+        assertEquals(0, proc.datafold("stop").exit());
+        assertFalse(Files.exists(proc.home().resolve("run/admin.sock"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+}
