@@ -1,5 +1,6 @@
 package org.datafold.json;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -13,19 +14,132 @@ import org.datafold.api.query.MutationResult;
 import org.datafold.api.query.QueryResult;
 import org.datafold.api.query.RangeFilter;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Reads range filters from JSON and writes query results, field versions and mutation results as
- * JSON, in the one form the shell prints and the app socket protocol carries.
+ * Reads JSON documents strictly and range filters from JSON, and writes query results, field
+ * versions and mutation results as JSON, in the one form the shell prints and the app socket
+ * protocol carries.
  */
 public final class NodeJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /**
+     * Strict reading: a key given twice in one object, at any depth, is refused (it would otherwise
+     * silently replace the first), and so is anything but white space after the value.
+     */
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    /** Jackson's words for a key given twice (the duplicate detection raises no type of its own). */
+    private static final String DUPLICATE_PROBLEM = "Duplicate field ";
+
     private NodeJson() {
+    }
+
+    /**
+     * Reads one JSON document of UTF-8 bytes strictly. Refused: a byte-order mark, bytes that start
+     * like UTF-16 or UTF-32 (a 0x00, 0xFE or 0xFF byte among the first four, which UTF-8 JSON never
+     * has), a key given twice in one object at any depth, anything but white space after the value,
+     * an empty document, and anything else that is not JSON.
+     *
+     * @param json the bytes
+     * @param what names the document at the start of every message, e.g. {@code "the frame"}
+     * @param code the code of the refusal
+     * @return the value, never null
+     * @throws FoldException with {@code code}, saying what is wrong and where
+     */
+    public static JsonNode read(byte[] json, String what, ErrorCode code) {
+        if (json.length >= 3 && json[0] == (byte) 0xEF && json[1] == (byte) 0xBB && json[2] == (byte) 0xBF) {
+            throw new FoldException(code, what + " starts with a byte-order mark (EF BB BF): send UTF-8 JSON"
+                    + " without one");
+        }
+        for (int i = 0; i < Math.min(4, json.length); i++) {
+            if (json[i] == 0 || json[i] == (byte) 0xFE || json[i] == (byte) 0xFF) {
+                throw new FoldException(code, what + " is not UTF-8 JSON: byte " + (i + 1) + " is 0x"
+                        + String.format("%02X", json[i] & 0xFF) + " (UTF-16 or UTF-32 text?)");
+            }
+        }
+        try (JsonParser parser = STRICT.createParser(json)) {
+            return read(parser, what, code);
+        } catch (IOException e) {
+            // Reading from memory performs no I/O; kept for the checked signature.
+            throw new FoldException(code, what + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads one JSON document strictly, as {@link #read(byte[], String, ErrorCode)} does; a leading
+     * byte-order mark (U+FEFF) is refused too.
+     *
+     * @param json the text; null reads as an empty document
+     */
+    public static JsonNode read(String json, String what, ErrorCode code) {
+        if (json == null) {
+            throw new FoldException(code, what + " is empty: a JSON value is expected");
+        }
+        if (!json.isEmpty() && json.charAt(0) == '\uFEFF') {
+            throw new FoldException(code, what + " starts with a byte-order mark (U+FEFF): give the JSON without one");
+        }
+        try (JsonParser parser = STRICT.createParser(json)) {
+            return read(parser, what, code);
+        } catch (IOException e) {
+            // Reading from a string performs no I/O; kept for the checked signature.
+            throw new FoldException(code, what + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode read(JsonParser parser, String what, ErrorCode code) throws IOException {
+        JsonNode value;
+        try {
+            value = STRICT.readTree(parser);
+        } catch (JsonProcessingException e) {
+            throw refusal(parser, e, what, code);
+        }
+        if (value == null || value.isMissingNode()) {
+            throw new FoldException(code, what + " is empty: a JSON value is expected");
+        }
+        return value;
+    }
+
+    /** Says which rule a failed strict read broke, and where. */
+    private static FoldException refusal(JsonParser parser, JsonProcessingException e, String what, ErrorCode code) {
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        JsonStreamContext context = parser.getParsingContext();
+        String problem = String.valueOf(e.getOriginalMessage());
+        if (problem.startsWith(DUPLICATE_PROBLEM)) {
+            return new FoldException(code, what + " has the key '" + context.getCurrentName()
+                    + "' twice in one object, at " + context.pathAsPointer() + where, e);
+        }
+        if (pastTheValue(context)) {
+            return new FoldException(code, what + " has data after the end of its JSON value" + where, e);
+        }
+        return new FoldException(code, what + " is not valid JSON: " + problem + where, e);
+    }
+
+    /**
+     * Whether the parser had finished the document's value when it failed: the top level then
+     * counts a second entry, whether or not that one could be read.
+     */
+    private static boolean pastTheValue(JsonStreamContext context) {
+        JsonStreamContext root = context;
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        return root.getEntryCount() > 1;
     }
 
     /**

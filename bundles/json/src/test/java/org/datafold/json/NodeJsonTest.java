@@ -3,6 +3,7 @@ package org.datafold.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,78 @@ class NodeJsonTest {
 
     private static JsonNode json(String s) throws Exception {
         return M.readTree(s);
+    }
+
+    private static void refused(String json, String message) {
+        assertThatThrownBy(() -> NodeJson.read(json, "the input", ErrorCode.INVALID_ARGUMENT)).as(json)
+                .isInstanceOf(FoldException.class).hasMessage(message)
+                .satisfies(e -> assertThat(((FoldException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+        byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> NodeJson.read(utf8, "the input", ErrorCode.MALFORMED_REQUEST)).as(json)
+                .isInstanceOf(FoldException.class).hasMessage(message)
+                .satisfies(e -> assertThat(((FoldException) e).code()).isEqualTo(ErrorCode.MALFORMED_REQUEST));
+    }
+
+    @Test
+    void strictReadingAcceptsOneValueAmidWhiteSpace() {
+        String json = " {\"a\": {\"b\": [1, {\"b\": 2}]}, \"b\": \"\u00e9\"}\n\t ";
+        assertThat(NodeJson.read(json, "the input", ErrorCode.INVALID_ARGUMENT).toString())
+                .isEqualTo("{\"a\":{\"b\":[1,{\"b\":2}]},\"b\":\"\u00e9\"}");
+        assertThat(NodeJson.read(json.getBytes(StandardCharsets.UTF_8), "the input", ErrorCode.INVALID_ARGUMENT))
+                .isEqualTo(NodeJson.read(json, "the input", ErrorCode.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void strictReadingRefusesAKeyGivenTwiceAtAnyDepth() {
+        refused("{\"a\": 1, \"a\": 2}", "the input has the key 'a' twice in one object, at /a (line 1, column 13)");
+        refused("{\"a\": {\"b\": 1, \"b\": 1}}",
+                "the input has the key 'b' twice in one object, at /a/b (line 1, column 19)");
+        refused("{\"a\": [0, {\"c\": null, \"c\": null}]}",
+                "the input has the key 'c' twice in one object, at /a/1/c (line 1, column 26)");
+    }
+
+    @Test
+    void strictReadingRefusesDataAfterTheValue() {
+        refused("{\"a\": 1} {\"a\": 2}", "the input has data after the end of its JSON value (line 1, column 10)");
+        refused("{\"a\": 1}\n\n  x", "the input has data after the end of its JSON value (line 3, column 3)");
+        refused("{} ,", "the input has data after the end of its JSON value (line 1, column 4)");
+        refused("[1] 2", "the input has data after the end of its JSON value (line 1, column 5)");
+        refused("{}}", "the input is not valid JSON: Unexpected close marker '}': no open Object to close"
+                + " (line 1, column 3)");
+    }
+
+    @Test
+    void strictReadingRefusesAByteOrderMark() {
+        assertThatThrownBy(() -> NodeJson.read("\uFEFF{}", "the input", ErrorCode.INVALID_ARGUMENT))
+                .hasMessage("the input starts with a byte-order mark (U+FEFF): give the JSON without one");
+        byte[] bom = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}' };
+        assertThatThrownBy(() -> NodeJson.read(bom, "the frame", ErrorCode.MALFORMED_REQUEST))
+                .hasMessage("the frame starts with a byte-order mark (EF BB BF): send UTF-8 JSON without one")
+                .satisfies(e -> assertThat(((FoldException) e).code()).isEqualTo(ErrorCode.MALFORMED_REQUEST));
+    }
+
+    @Test
+    void strictReadingRefusesOtherEncodings() {
+        for (String charset : List.of("UTF-16BE", "UTF-16LE", "UTF-16", "UTF-32BE", "UTF-32LE")) {
+            byte[] bytes = "{\"a\": 1}".getBytes(java.nio.charset.Charset.forName(charset));
+            assertThatThrownBy(() -> NodeJson.read(bytes, "the frame", ErrorCode.MALFORMED_REQUEST)).as(charset)
+                    .hasMessageStartingWith("the frame is not UTF-8 JSON: byte ")
+                    .hasMessageEndingWith(" (UTF-16 or UTF-32 text?)");
+        }
+        byte[] latin1 = "{\"a\": \"\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> NodeJson.read(latin1, "the frame", ErrorCode.MALFORMED_REQUEST))
+                .hasMessageStartingWith("the frame is not valid JSON: Invalid UTF-8");
+    }
+
+    @Test
+    void strictReadingRefusesEmptyAndInvalidDocuments() {
+        refused("", "the input is empty: a JSON value is expected");
+        refused(" \n ", "the input is empty: a JSON value is expected");
+        assertThatThrownBy(() -> NodeJson.read("{\"a\": }", "the input", ErrorCode.INVALID_ARGUMENT))
+                .hasMessageStartingWith("the input is not valid JSON: Unexpected character ('}' (code 125))")
+                .hasMessageEndingWith("(line 1, column 7)");
+        assertThatThrownBy(() -> NodeJson.read((String) null, "the input", ErrorCode.INVALID_ARGUMENT))
+                .hasMessage("the input is empty: a JSON value is expected");
     }
 
     @Test

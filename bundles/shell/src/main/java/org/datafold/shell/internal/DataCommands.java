@@ -60,7 +60,7 @@ public final class DataCommands {
                     "mutation type must be create, update or delete, was '" + type + "'");
         }
         return Json.print(Json.mutation(node.mutate(caller(as),
-                new Mutation(schema, t, Json.object(values, "the values")))));
+                new Mutation(schema, t, Json.object(values, "the values argument")))));
     }
 
     @Descriptor("Read the latest values of fields, as JSON")

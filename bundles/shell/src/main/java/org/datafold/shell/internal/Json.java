@@ -18,14 +18,21 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The JSON the shell reads (values, filters) and prints (results, history), in the forms of {@link NodeJson}. */
+/**
+ * The JSON the shell reads (values, filters) and prints (results, history), in the forms of
+ * {@link NodeJson}. Arguments are read strictly, as the app socket reads its frames.
+ */
 final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Json() {
     }
 
-    /** A JSON object given on the command line, as field name to plain Java value. */
+    /**
+     * A JSON object given on the command line, as field name to plain Java value.
+     *
+     * @param what names the argument in messages, e.g. {@code "the values argument"}
+     */
     @SuppressWarnings("unchecked")
     static Map<String, Object> object(String text, String what) {
         JsonNode node = parse(text, what);
@@ -35,19 +42,20 @@ final class Json {
         return MAPPER.convertValue(node, Map.class);
     }
 
+    /**
+     * One JSON value given on the command line, read strictly: a byte-order mark, a key given twice
+     * in one object (at any depth) and anything after the value are refused, as is text that is not
+     * JSON ({@link NodeJson#read(String, String, ErrorCode)}).
+     *
+     * @throws FoldException {@code INVALID_ARGUMENT} saying what is wrong and where
+     */
     static JsonNode parse(String text, String what) {
-        try {
-            return MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new FoldException(ErrorCode.INVALID_ARGUMENT, what + " is not valid JSON: "
-                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")");
-        }
+        return NodeJson.read(text, what, ErrorCode.INVALID_ARGUMENT);
     }
 
     /** A range filter given on the command line; see {@link NodeJson#filter}. */
     static RangeFilter filter(String text) {
-        return NodeJson.filter(parse(text, "the filter"));
+        return NodeJson.filter(parse(text, "the filter argument"));
     }
 
     static String print(JsonNode node) {

@@ -33,7 +33,9 @@ import org.datafold.api.schema.SchemaInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -126,23 +128,26 @@ final class Dispatcher {
         return handle(session, parse(frame));
     }
 
-    /** Reads a frame's envelope; errors are kept in the request and answered by {@link #handle}. */
+    /**
+     * Reads a frame's envelope strictly ({@link NodeJson#read(byte[], String, ErrorCode)}); errors are
+     * kept in the request and answered by {@link #handle}, with the request_id when it could be read.
+     */
     Request parse(byte[] frame) {
         Request r = new Request();
         try {
             JsonNode request;
             try {
-                request = MAPPER.readTree(frame);
-            } catch (IOException e) {
-                throw new FoldException(ErrorCode.MALFORMED_REQUEST, "the frame is not valid UTF-8 JSON: "
-                        + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+                request = NodeJson.read(frame, "the frame", ErrorCode.MALFORMED_REQUEST);
+            } catch (FoldException e) {
+                r.requestId = requestIdBeforeFailure(frame);
+                throw e;
             }
-            if (request == null || !request.isObject()) {
+            if (!request.isObject()) {
                 throw new FoldException(ErrorCode.MALFORMED_REQUEST, "a request is a JSON object");
             }
             JsonNode id = request.get("request_id");
             if (id == null || !(id.isTextual() || id.isIntegralNumber())) {
-                throw new FoldException(ErrorCode.MALFORMED_REQUEST, "request_id must be a string");
+                throw new FoldException(ErrorCode.MALFORMED_REQUEST, "request_id must be a string or an integer");
             }
             r.requestId = id;
             JsonNode op = request.get("operation_type");
@@ -162,6 +167,31 @@ final class Dispatcher {
             r.failure = e;
         }
         return r;
+    }
+
+    /**
+     * The request_id of a frame that could not be read strictly, when it came before the failure: a
+     * pass over the members of the top-level object that stops at the first request_id (a string or an
+     * integer, as given) and tolerates whatever follows it. Null when there is none to be found.
+     */
+    static JsonNode requestIdBeforeFailure(byte[] frame) {
+        try (JsonParser parser = MAPPER.createParser(frame)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (name.equals("request_id")) {
+                    return value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT
+                            ? MAPPER.readTree(parser) : null;
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     Reply handle(Session session, Request r) {
@@ -301,14 +331,20 @@ final class Dispatcher {
                 if (versions == null || !versions.isArray()) {
                     throw new FoldException(ErrorCode.MALFORMED_REQUEST, "hello needs protocol_versions: [1]");
                 }
+                boolean supported = false;
                 for (JsonNode v : versions) {
-                    if (v.isIntegralNumber() && v.asInt() == PROTOCOL_VERSION) {
-                        ObjectNode data = NODES.objectNode();
-                        data.put("protocol_version", PROTOCOL_VERSION);
-                        data.put("node_id", nodeId.get());
-                        data.put("challenge", session.challenge);
-                        return data;
+                    if (!v.isIntegralNumber()) {
+                        throw new FoldException(ErrorCode.MALFORMED_REQUEST,
+                                "payload.protocol_versions must be an array of integers, e.g. [1]");
                     }
+                    supported |= v.canConvertToInt() && v.intValue() == PROTOCOL_VERSION;
+                }
+                if (supported) {
+                    ObjectNode data = NODES.objectNode();
+                    data.put("protocol_version", PROTOCOL_VERSION);
+                    data.put("node_id", nodeId.get());
+                    data.put("challenge", session.challenge);
+                    return data;
                 }
                 throw new FoldException(ErrorCode.UNSUPPORTED_PROTOCOL, "this node speaks protocol version "
                         + PROTOCOL_VERSION + " only", Map.of("protocol_versions", List.of(PROTOCOL_VERSION)), null);
@@ -334,10 +370,7 @@ final class Dispatcher {
             case "mutate":
                 return mutate(session.caller, p);
             case "history": {
-                int limit = p.has("limit") ? integer(p, "limit") : 100;
-                if (limit < 1) {
-                    throw new FoldException(ErrorCode.INVALID_ARGUMENT, "limit must be >= 1");
-                }
+                int limit = optionalInteger(p, "limit", 1, Integer.MAX_VALUE, 100);
                 String rangeKey = optionalText(p, "range_key");
                 ObjectNode data = NODES.objectNode();
                 data.set("versions", NodeJson.history(node.history(session.caller, text(p, "schema"), text(p, "field"),
@@ -371,13 +404,17 @@ final class Dispatcher {
             fields.add(f.asText());
         }
         JsonNode filterNode = p.get("filter");
-        RangeFilter filter = filterNode == null || filterNode.isNull() ? null : NodeJson.filter(filterNode);
-        boolean history = p.path("include_history").asBoolean(false);
-        int limit = history ? (p.has("history_limit") ? integer(p, "history_limit") : 10) : 0;
-        if (history && limit < 1) {
-            throw new FoldException(ErrorCode.INVALID_ARGUMENT, "history_limit must be >= 1");
+        RangeFilter filter = null;
+        if (filterNode != null && !filterNode.isNull()) {
+            if (!filterNode.isObject()) {
+                throw new FoldException(ErrorCode.MALFORMED_REQUEST,
+                        "payload.filter must be a JSON object, e.g. {\"Key\": \"k\"}");
+            }
+            filter = NodeJson.filter(filterNode);
         }
-        QueryResult result = node.query(caller, new Query(schema, fields, filter, history, limit));
+        boolean history = optionalBoolean(p, "include_history", false);
+        int limit = optionalInteger(p, "history_limit", 1, Integer.MAX_VALUE, 10);
+        QueryResult result = node.query(caller, new Query(schema, fields, filter, history, history ? limit : 0));
         return NodeJson.queryResult(result, node.schema(schema).schema().type().isRange());
     }
 
@@ -444,23 +481,49 @@ final class Dispatcher {
         return v.asText();
     }
 
+    /** An optional string member: null when absent or null; any other type is malformed. */
     private static String optionalText(JsonNode p, String name) {
         JsonNode v = p.get(name);
         if (v == null || v.isNull()) {
             return null;
         }
-        if (v.isContainerNode()) {
+        if (!v.isTextual()) {
             throw new FoldException(ErrorCode.MALFORMED_REQUEST, "payload." + name + " must be a string");
         }
-        return v.asText();
+        return v.textValue();
     }
 
-    private static int integer(JsonNode p, String name) {
+    /** An optional boolean member: {@code absent} when absent or null; any other type is malformed. */
+    private static boolean optionalBoolean(JsonNode p, String name, boolean absent) {
         JsonNode v = p.get(name);
-        if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
+        if (v == null || v.isNull()) {
+            return absent;
+        }
+        if (!v.isBoolean()) {
+            throw new FoldException(ErrorCode.MALFORMED_REQUEST, "payload." + name + " must be true or false");
+        }
+        return v.booleanValue();
+    }
+
+    /**
+     * An optional integer member: {@code absent} when absent or null. Anything but an integer (a
+     * string, 2.5) is malformed; an integer outside {@code [min, max]}, however large, is an invalid
+     * argument naming the member and the range.
+     */
+    private static int optionalInteger(JsonNode p, String name, int min, int max, int absent) {
+        JsonNode v = p.get(name);
+        if (v == null || v.isNull()) {
+            return absent;
+        }
+        if (!v.isIntegralNumber()) {
             throw new FoldException(ErrorCode.MALFORMED_REQUEST, "payload." + name + " must be an integer");
         }
-        return v.asInt();
+        if (!v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
+            throw new FoldException(ErrorCode.INVALID_ARGUMENT, "payload." + name + " must be between " + min
+                    + " and " + max + ", was " + shorten(v.asText()),
+                    Map.of("member", "payload." + name, "min", min, "max", max), null);
+        }
+        return v.intValue();
     }
 
     /** At most 64 characters, control characters replaced: safe to log. */

@@ -30,7 +30,7 @@ import org.datafold.api.schema.SchemaType;
 
 /**
  * An in-memory node: schemas {@code Note} (approved, any field name is accepted), {@code Draft}
- * (available) and {@code Slow} (its queries wait for {@link #release}).
+ * (available) and {@code Slow} (its queries wait for {@link #release}); it keeps the last query.
  */
 final class FakeNode implements FoldNode {
 
@@ -43,6 +43,8 @@ final class FakeNode implements FoldNode {
     final Map<String, List<AtomVersion>> data = new ConcurrentHashMap<>();
     final CountDownLatch slowEntered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
+    /** The last query the node ran, as the socket built it. */
+    volatile Query lastQuery;
 
     FakeNode() {
         states.put("Note", SchemaState.APPROVED);
@@ -122,6 +124,7 @@ final class FakeNode implements FoldNode {
     @Override
     public QueryResult query(Caller caller, Query query) {
         approved(query.schema());
+        lastQuery = query;
         if (query.schema().equals("Slow")) {
             slowEntered.countDown();
             try {

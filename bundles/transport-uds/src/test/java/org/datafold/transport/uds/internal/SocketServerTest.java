@@ -268,7 +268,8 @@ class SocketServerTest {
             c.send("{\"request_id\": \"1\", \"operation_type\": ");
             JsonNode r = c.read();
             assertThat(code(r)).isEqualTo("MALFORMED_REQUEST");
-            assertThat(r.get("request_id").isNull()).isTrue();
+            // read before the JSON broke off: echoed
+            assertThat(r.path("request_id").asText()).isEqualTo("1");
             c.send("[1, 2, 3]");
             assertThat(code(c.read())).isEqualTo("MALFORMED_REQUEST");
             c.send("");
