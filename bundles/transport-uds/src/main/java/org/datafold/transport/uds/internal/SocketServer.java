@@ -545,7 +545,7 @@ public final class SocketServer implements AutoCloseable {
                     try {
                         requests++;
                         if (stopping) {
-                            write(Dispatcher.encode(Dispatcher.error(requestIdOf(frame), ErrorCode.SHUTTING_DOWN,
+                            write(Dispatcher.encode(Dispatcher.error(Dispatcher.requestIdBeforeFailure(frame), ErrorCode.SHUTTING_DOWN,
                                     "the node is shutting down", Map.of())));
                             return;
                         }
@@ -824,17 +824,6 @@ public final class SocketServer implements AutoCloseable {
 
         synchronized int inUse() {
             return total - availablePermits();
-        }
-    }
-
-    /** The request id of a frame when it can be found, for answers that do not run the request. */
-    private static com.fasterxml.jackson.databind.JsonNode requestIdOf(byte[] frame) {
-        try {
-            com.fasterxml.jackson.databind.JsonNode n = Dispatcher.MAPPER.readTree(frame);
-            com.fasterxml.jackson.databind.JsonNode id = n == null ? null : n.get("request_id");
-            return id != null && (id.isTextual() || id.isIntegralNumber()) ? id : null;
-        } catch (IOException | RuntimeException e) {
-            return null;
         }
     }
 }
