@@ -96,4 +96,44 @@ public class DeepFolderIT {
         assertEquals(0, proc.datafold("stop").exit());
         assertFalse(Files.exists(proc.home().resolve("run/admin.sock"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
+
+    @Test
+    public void aSocketPathThatCannotWorkIsSaidInOneLineOnTheConsoleTheLogAndFoldDiag() throws Exception {
+        // The admin socket in a short folder of its own, so that the shell can reach the node; the
+        // app socket in the deep folder, with a folder for short paths that is itself too long.
+        Path adminDir = Files.createTempDirectory("dfadm");
+        Path admin = adminDir.resolve("admin.sock");
+        Files.writeString(proc.home().resolve("etc/org.datafold.shell.admin.cfg"), "path = " + admin + "\n");
+        Path longRuntime = Files.createDirectories(proc.home().getParent().resolve("r".repeat(110)));
+        proc.env.put("DATAFOLD_RUNTIME_DIR", longRuntime.toString());
+        Path sock = proc.home().resolve("run/datafold.sock");
+        try {
+            proc.start();
+            String diag = "";
+            for (int i = 0; i < 120 && !diag.contains("bytes long"); i++) {
+                NodeProcess.Result r = proc.datafold("shell", "--socket", admin.toString(), "--no-wait",
+                        "fold:diag");
+                diag = r.out() + r.err();
+                if (!diag.contains("bytes long")) {
+                    Thread.sleep(500); // the app socket's activation has not failed yet
+                }
+            }
+            String line = "socket path " + sock + " is " + bytes(sock) + " bytes long; a Unix socket path holds at most"
+                    + " 107 bytes";
+            assertTrue(diag, diag.contains(line));
+            assertTrue(diag, diag.contains("DATAFOLD_RUNTIME_DIR"));
+            String console = Files.readString(proc.home().resolve("console.log"));
+            assertTrue(console, console.contains("datafold: app socket: " + line));
+            String log = Files.readString(proc.home().resolve("logs/datafold.log"));
+            assertTrue("in logs/datafold.log", log.contains(line));
+            assertEquals(0, proc.datafold("shell", "--socket", admin.toString(), "--no-wait", "fold:status").exit());
+        } finally {
+            proc.datafold("stop");
+            try (var files = Files.walk(adminDir)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
 }

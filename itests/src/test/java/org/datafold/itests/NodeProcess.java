@@ -30,6 +30,8 @@ final class NodeProcess extends ExternalResource {
 
     private final String prefix;
     private final List<Process> started = new ArrayList<>();
+    /** Environment variables added to every process this rule starts. */
+    final java.util.Map<String, String> env = new java.util.HashMap<>();
     private Path home;
 
     NodeProcess(String prefix) {
@@ -82,6 +84,7 @@ final class NodeProcess extends ExternalResource {
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
+        pb.environment().putAll(env);
         Process p = pb.start();
         started.add(p);
         return p;
@@ -106,6 +109,7 @@ final class NodeProcess extends ExternalResource {
         Path err = Files.createTempFile(home.getParent(), "err", ".txt");
         pb.redirectOutput(out.toFile());
         pb.redirectError(err.toFile());
+        pb.environment().putAll(env);
         Process p = pb.start();
         assertTrue(script + " " + String.join(" ", args) + " finished", p.waitFor(120, TimeUnit.SECONDS));
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
