@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.datafold.client.ClientKey;
-import org.datafold.client.internal.socket.SocketPaths;
+import org.datafold.support.socket.SocketPaths;
 
 /**
  * Large frames against the app socket while the node's resident memory is sampled, and a canary

@@ -11,7 +11,7 @@ import java.util.Base64;
 
 import org.datafold.client.ClientKey;
 import org.datafold.client.DataFoldClient;
-import org.datafold.client.internal.socket.SocketPaths;
+import org.datafold.support.socket.SocketPaths;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -34,7 +34,7 @@ import org.datafold.client.DataFoldClientException.InvalidResponse;
 import org.datafold.client.DataFoldClientException.OperationFailed;
 import org.datafold.client.DataFoldClientException.Timeout;
 import org.datafold.client.internal.Responses;
-import org.datafold.client.internal.socket.SocketPaths;
+import org.datafold.support.socket.SocketPaths;
 
 /**
  * A connection to a node's app socket ({@code docs/protocol.md}), authenticated with a {@link ClientKey}.

@@ -28,7 +28,7 @@ import org.apache.felix.service.command.Converter;
 import org.datafold.api.ErrorCode;
 import org.datafold.api.FoldException;
 import org.datafold.api.node.NodeInfo;
-import org.datafold.client.internal.socket.SocketPaths;
+import org.datafold.support.socket.SocketPaths;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;

@@ -18,7 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.datafold.client.internal.socket.SocketPaths;
+import org.datafold.support.socket.SocketPaths;
 import org.datafold.shell.internal.AdminProtocol;
 
 /**

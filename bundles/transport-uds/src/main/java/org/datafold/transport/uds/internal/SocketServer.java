@@ -24,7 +24,7 @@ import org.datafold.api.ErrorCode;
 import org.datafold.api.FoldException;
 import org.datafold.api.FoldNode;
 import org.datafold.api.permission.PermissionService;
-import org.datafold.client.internal.socket.SocketPaths;
+import org.datafold.support.socket.SocketPaths;
 import org.newsclub.net.unix.AFUNIXSelectorProvider;
 import org.newsclub.net.unix.AFUNIXServerSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocket;

@@ -7,6 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.datafold.support.log.EventLimiter;
+
 /** Counters of the app socket: per operation count, errors by code and a latency histogram. */
 final class Stats {
     final LongAdder accepted = new LongAdder();
@@ -21,7 +23,7 @@ final class Stats {
      * Security events (refusals, failed authentications, oversized frames, time-outs) counted
      * exactly by kind; logged in full a few at a time per peer and kind, then summarised.
      */
-    final EventLimiter events = new EventLimiter(EventLimiter.logTo(Dispatcher.SECURITY), 5, Duration.ofMinutes(1), 1024);
+    final EventLimiter events = new EventLimiter(EventLimiter.logTo(Dispatcher.SECURITY, "app socket", "sock:stats"), 5, Duration.ofMinutes(1), 1024);
     private final Map<String, Op> ops = new ConcurrentHashMap<>();
 
     Op op(String name) {

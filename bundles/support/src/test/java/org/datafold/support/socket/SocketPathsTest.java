@@ -1,4 +1,4 @@
-package org.datafold.client.internal.socket;
+package org.datafold.support.socket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

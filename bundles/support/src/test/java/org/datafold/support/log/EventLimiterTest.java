@@ -1,4 +1,4 @@
-package org.datafold.transport.uds.internal;
+package org.datafold.support.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.datafold.client.internal.socket;
+package org.datafold.support.socket;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

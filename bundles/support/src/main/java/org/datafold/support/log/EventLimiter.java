@@ -1,4 +1,4 @@
-package org.datafold.transport.uds.internal;
+package org.datafold.support.log;
 
 import java.time.Duration;
 import java.util.Iterator;
@@ -18,8 +18,8 @@ import org.slf4j.Logger;
  * The number of keys is bounded: past {@code maxKeys}, new peers share one key. Every event is
  * counted by kind ({@link #counts()}), logged or not.
  */
-final class EventLimiter {
-    static final String OTHER_PEERS = "other peers";
+public final class EventLimiter {
+    public static final String OTHER_PEERS = "other peers";
 
     private final Reporter reporter;
     private final LongSupplier clock;
@@ -45,22 +45,28 @@ final class EventLimiter {
 
     /** Says how many events of a key were not logged one by one in an interval. */
     @FunctionalInterface
-    interface Reporter {
+    public interface Reporter {
         void suppressed(String peer, String kind, long count, Duration interval);
     }
 
-    /** Reports suppressed events as one security log line each. */
-    static Reporter logTo(Logger log) {
-        return (peer, kind, count, interval) -> log.warn("SECURITY app socket: {} more '{}' event(s) from {} in the"
-                + " last {} s were not logged one by one (counts in sock:stats)", count, kind, peer,
-                interval.toSeconds());
+    /**
+     * Reports suppressed events as one security log line each, e.g. {@code "SECURITY app socket: 95
+     * more 'authentication-failed' event(s) from uid 7 in the last 60 s were not logged one by one
+     * (counts in sock:stats)"}.
+     *
+     * @param source what logs ("app socket")
+     * @param counts where the exact counts are shown ("sock:stats")
+     */
+    public static Reporter logTo(Logger log, String source, String counts) {
+        return (peer, kind, count, interval) -> log.warn("SECURITY {}: {} more '{}' event(s) from {} in the last {} s"
+                + " were not logged one by one (counts in {})", source, count, kind, peer, interval.toSeconds(), counts);
     }
 
-    EventLimiter(Reporter reporter, int burst, Duration interval, int maxKeys) {
+    public EventLimiter(Reporter reporter, int burst, Duration interval, int maxKeys) {
         this(reporter, burst, interval, maxKeys, System::nanoTime);
     }
 
-    EventLimiter(Reporter reporter, int burst, Duration interval, int maxKeys, LongSupplier clock) {
+    public EventLimiter(Reporter reporter, int burst, Duration interval, int maxKeys, LongSupplier clock) {
         this.clock = clock;
         this.reporter = reporter;
         this.burst = burst;
@@ -72,7 +78,7 @@ final class EventLimiter {
      * Counts an event and says whether to log it in full. The caller logs when this returns true
      * (so that the message is only built for events that are logged).
      */
-    boolean admit(String peer, String kind) {
+    public boolean admit(String peer, String kind) {
         counts.computeIfAbsent(kind, k -> new LongAdder()).increment();
         long now = clock.getAsLong();
         synchronized (windows) {
@@ -104,7 +110,7 @@ final class EventLimiter {
     }
 
     /** Reports the suppressed events of windows that have ended, and forgets quiet keys. */
-    void flush() {
+    public void flush() {
         long now = clock.getAsLong();
         synchronized (windows) {
             for (Iterator<Map.Entry<Key, Window>> it = windows.entrySet().iterator(); it.hasNext();) {
@@ -125,14 +131,14 @@ final class EventLimiter {
     }
 
     /** Events counted so far, by kind. */
-    Map<String, Long> counts() {
+    public Map<String, Long> counts() {
         Map<String, Long> out = new TreeMap<>();
         counts.forEach((k, v) -> out.put(k, v.sum()));
         return out;
     }
 
     /** Keys currently tracked (bounded by {@code maxKeys} plus one per kind). */
-    int trackedKeys() {
+    public int trackedKeys() {
         synchronized (windows) {
             return windows.size();
         }
