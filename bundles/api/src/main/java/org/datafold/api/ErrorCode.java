@@ -24,6 +24,12 @@ public enum ErrorCode {
     SERIALIZATION_FAILURE,
     /** The stored data failed an integrity check. */
     STORAGE_CORRUPTED,
+    /**
+     * The data disk is full, or the storage reached the size limit it is configured with: writes
+     * are refused, nothing is lost, reads go on. Writes succeed again once space is freed or the
+     * limit is raised; the context gives the free space, the store size and the limits.
+     */
+    DISK_FULL,
     /** The caller is not allowed to do this. */
     PERMISSION_DENIED,
     /** An unexpected internal error: a bug, reported with context. */

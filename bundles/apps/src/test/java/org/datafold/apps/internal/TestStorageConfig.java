@@ -14,6 +14,18 @@ record TestStorageConfig(String dataDir, Durability durability, int cacheSizeMb,
         return new TestStorageConfig(dir.toString(), Durability.NO_SYNC, 16, 500, 10);
     }
 
+    /** No size limit of the store's own (the default). */
+    @Override
+    public long maxDiskMb() {
+        return 0;
+    }
+
+    /** The free disk space kept by default. */
+    @Override
+    public long freeDiskMb() {
+        return 1024;
+    }
+
     @Override
     public Class<? extends Annotation> annotationType() {
         return StorageConfig.class;

@@ -11,6 +11,7 @@ import org.datafold.api.node.Diagnostics;
 import org.datafold.api.node.NodeInfo;
 import org.datafold.api.permission.PermissionService;
 import org.datafold.api.permission.PublicKeys;
+import org.datafold.storage.api.DiskSpace;
 import org.datafold.storage.api.Storage;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -53,16 +54,17 @@ public final class NodeCommands {
         this.diagnostics = diagnostics;
     }
 
-    /** What {@code fold:status} shows, as data. */
+    /** What {@code fold:status} shows, as data; {@code disk} is {@code null} while the storage is unavailable. */
     public record Status(String nodeId, String ownerKey, Instant startedAt, Duration uptime, boolean ready, int problems,
-            String dataDirectory, List<BundleLine> bundles) {
+            String dataDirectory, DiskSpace disk, List<BundleLine> bundles) {
     }
 
     /** One bundle of {@link Status}. */
     public record BundleLine(long id, String state, int level, String symbolicName, String version) {
     }
 
-    @Descriptor("Show the node's id, owner key, uptime, readiness, data directory and bundles")
+    @Descriptor("Show the node's id, owner key, uptime, readiness, data directory with its free space and disk limits,"
+            + " and bundles")
     public String status() {
         return format(collect());
     }
@@ -82,7 +84,8 @@ public final class NodeCommands {
         return new Status(n == null ? "(unavailable: storage not open)" : n.nodeId(),
                 p == null ? "(unavailable)" : PublicKeys.PREFIX + p.ownerKey(), started,
                 Duration.between(started, Instant.now()), n != null && n.isReady() && problems.isEmpty(),
-                problems.size(), s == null ? "(unavailable)" : s.dataDirectory().toString(), bundles);
+                problems.size(), s == null ? "(unavailable)" : s.dataDirectory().toString(),
+                s == null ? null : s.diskSpace(), bundles);
     }
 
     static String format(Status st) {
@@ -93,6 +96,11 @@ public final class NodeCommands {
         sb.append(String.format("Ready       %s%n", st.ready() ? "yes"
                 : "no (" + st.problems() + " problem(s); run fold:diag)"));
         sb.append(String.format("Data        %s%n", st.dataDirectory()));
+        DiskSpace d = st.disk();
+        sb.append(String.format("Disk        %s%n", d == null ? "(unavailable)"
+                : StorageCommands.bytes(d.freeBytes()) + " free of " + StorageCommands.bytes(d.totalBytes())
+                        + ", store " + StorageCommands.bytes(d.storeBytes())));
+        sb.append(String.format("Limits      %s%n", d == null ? "(unavailable)" : limits(d)));
         long active = st.bundles().stream().filter(b -> b.state().equals("Active")).count();
         sb.append(String.format("Bundles     %d (%d active)%n", st.bundles().size(), active));
         sb.append(String.format("  %4s  %-11s %5s  %s%n", "ID", "State", "Level", "Name"));
@@ -101,6 +109,16 @@ public final class NodeCommands {
                     b.version()));
         }
         return sb.toString();
+    }
+
+    /** The disk limits and whether writes are refused because of them. */
+    private static String limits(DiskSpace d) {
+        String store = d.maxStoreBytes() == 0 ? "unlimited" : "at most " + StorageCommands.bytes(d.maxStoreBytes());
+        String state = d.readOnly()
+                ? "REACHED, writes fail with DISK_FULL (store open read-only: free space, then restart the node)"
+                : d.limitReached() ? "REACHED, writes fail with DISK_FULL" : "writes accepted";
+        return "store " + store + " (maxDiskMb), keep " + StorageCommands.bytes(d.keepFreeBytes())
+                + " free (freeDiskMb): " + state;
     }
 
     @Descriptor("List every DataFold platform component that is not active, and why (empty when healthy)")

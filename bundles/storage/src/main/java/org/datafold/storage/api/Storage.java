@@ -25,8 +25,10 @@ public interface Storage {
      * transaction is aborted and nothing it wrote is visible. Nested calls join the outer
      * transaction.
      *
-     * @throws StorageException {@code STORAGE_CONFLICT} when conflicts outlast the retries; the
-     *         work's own unchecked exceptions are rethrown as they are
+     * @throws StorageException {@code STORAGE_CONFLICT} when conflicts outlast the retries,
+     *         {@code DISK_FULL} when a write of the work is refused because the disk is full or
+     *         the store reached its size limit (nothing of the work is kept); the work's own
+     *         unchecked exceptions are rethrown as they are
      */
     <R> R inTransaction(UnitOfWork<R> work);
 
@@ -43,6 +45,12 @@ public interface Storage {
 
     /** Statistics of the environment. */
     StorageStats stats();
+
+    /**
+     * The free space of the data directory's file system, the size of the store and the disk
+     * limits, and whether writes are refused because a limit is reached.
+     */
+    DiskSpace diskSpace();
 
     /** Statistics of every repository opened so far, by name. */
     List<RepositoryStats> repositoryStats();

@@ -19,6 +19,11 @@ public class StorageException extends FoldException {
         SERIALIZATION(ErrorCode.SERIALIZATION_FAILURE),
         /** The data failed an integrity check. */
         CORRUPTION(ErrorCode.STORAGE_CORRUPTED),
+        /**
+         * A write was refused because the disk is full or the store reached its size limit; the
+         * environment stays usable (reads go on) and writes succeed again once there is room.
+         */
+        DISK_FULL(ErrorCode.DISK_FULL),
         /** Bad configuration (data directory, durability, cache size). */
         CONFIGURATION(ErrorCode.CONFIGURATION_INVALID),
         /** A bad argument (key, name, limit). */

@@ -202,6 +202,7 @@ final class JeRepository<T> implements Repository<T> {
         byte[] keyBytes = encodeKey(key, false, context);
         byte[] valueBytes = encode(value, context);
         storage.execute(context, txn -> database.put(txn, new DatabaseEntry(keyBytes), new DatabaseEntry(valueBytes)));
+        storage.writeAccepted();
         counters.wrote(keyBytes.length + valueBytes.length);
     }
 
@@ -212,6 +213,7 @@ final class JeRepository<T> implements Repository<T> {
         byte[] valueBytes = encode(value, context);
         boolean stored = storage.execute(context, txn -> database.putNoOverwrite(txn,
                 new DatabaseEntry(keyBytes), new DatabaseEntry(valueBytes)) == OperationStatus.SUCCESS);
+        storage.writeAccepted();
         if (stored) {
             counters.wrote(keyBytes.length + valueBytes.length);
         }
@@ -224,6 +226,7 @@ final class JeRepository<T> implements Repository<T> {
         byte[] keyBytes = encodeKey(key, false, context);
         boolean deleted = storage.execute(context,
                 txn -> database.delete(txn, new DatabaseEntry(keyBytes)) == OperationStatus.SUCCESS);
+        storage.writeAccepted();
         if (deleted) {
             counters.deletes.increment();
         }

@@ -2,6 +2,7 @@ package org.datafold.storage.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -16,10 +17,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import org.datafold.storage.api.DiskSpace;
 import org.datafold.storage.api.Repository;
 import org.datafold.storage.api.RepositoryDescriptor;
 import org.datafold.storage.api.RepositoryStats;
@@ -41,11 +44,14 @@ import com.sleepycat.collections.TransactionRunner;
 import com.sleepycat.je.Database;
 import com.sleepycat.je.DatabaseConfig;
 import com.sleepycat.je.DatabaseEntry;
+import com.sleepycat.je.DatabaseNotFoundException;
+import com.sleepycat.je.DiskLimitException;
 import com.sleepycat.je.Durability;
 import com.sleepycat.je.Environment;
 import com.sleepycat.je.EnvironmentConfig;
 import com.sleepycat.je.EnvironmentStats;
 import com.sleepycat.je.LockMode;
+import com.sleepycat.je.LogWriteException;
 import com.sleepycat.je.OperationStatus;
 import com.sleepycat.je.StatsConfig;
 import com.sleepycat.je.Transaction;
@@ -64,6 +70,15 @@ import com.sleepycat.je.TransactionStats;
  *
  * <p>A JE database {@value #META_DATABASE} (not a repository) records whether the environment
  * was closed cleanly: it is marked unclean when opened and clean by {@link #close()}.
+ *
+ * <p>Disk limits are JE's own ({@code je.maxDisk}, {@code je.freeDisk}): once the store reaches
+ * {@code maxDiskMb} or the file system has less than {@code freeDiskMb} free, JE refuses writes
+ * with a {@link DiskLimitException}, which fails the operation with {@code DISK_FULL} and leaves
+ * the environment valid: reads go on, and writes succeed again once JE sees room (it checks as it
+ * writes and at least every ten seconds). Closing while a limit is reached skips JE's final
+ * checkpoint (the next open runs recovery) and cannot mark the shutdown clean. When the disk is so
+ * full that JE cannot write what its recovery must write, the environment opens read-only: reads
+ * go on, writes fail with {@code DISK_FULL} until the component is activated again with room.
  *
  * <p>The class also works outside OSGi: {@code new JeStorage(config)} opens the environment and
  * {@link #close()} closes it.
@@ -85,6 +100,11 @@ public final class JeStorage implements Storage, AutoCloseable {
     private static final long MAX_BACKOFF_MS = 50;
     /** The environment directories open in this JVM. */
     private static final Set<Path> OPEN_STORES = ConcurrentHashMap.newKeySet();
+    private static final long MIB = 1024L * 1024L;
+    /** Upper bound of {@code maxDiskMb} and {@code freeDiskMb} (a pebibyte): their sum in bytes fits a long. */
+    private static final long MAX_DISK_MB = 1L << 30;
+    /** Statistics that are cheap to collect, among them JE's cached disk usage. */
+    private static final StatsConfig FAST_STATS = new StatsConfig().setFast(true);
 
     private final Path dataDirectory;
     private final Path storeDirectory;
@@ -93,7 +113,13 @@ public final class JeStorage implements Storage, AutoCloseable {
     private final StorageConfig.Durability durability;
     private final long cacheSizeBytes;
     private final int maxRetries;
+    /** {@code maxDiskMb} in bytes; 0: no limit of its own. */
+    private final long maxStoreBytes;
+    /** {@code freeDiskMb} in bytes. */
+    private final long keepFreeBytes;
     private final Environment env;
+    /** Whether the environment had to be opened read-only, the disk being too full to recover in place. */
+    private final boolean readOnly;
     private final Database metaDb;
     private final CurrentTransaction currentTxn;
     private final TransactionRunner runner;
@@ -101,6 +127,10 @@ public final class JeStorage implements Storage, AutoCloseable {
     private final boolean previousShutdownClean;
     private final ConcurrentHashMap<String, JeRepository<?>> repositories = new ConcurrentHashMap<>();
     private final LongAdder conflictRetries = new LongAdder();
+    /** Set by a write refused for lack of disk space, cleared by the next write that goes through. */
+    private final AtomicBoolean writesRefused = new AtomicBoolean();
+    /** Set when the open could not be recorded in the shutdown marker (disk limit reached at open). */
+    private final AtomicBoolean openMarkerPending = new AtomicBoolean();
     /** Serializes opening repositories with closing the environment. */
     private final Object lifecycleLock = new Object();
     private volatile boolean closed;
@@ -133,6 +163,16 @@ public final class JeStorage implements Storage, AutoCloseable {
         if (maxRetries < 0) {
             throw configError("maxRetries", maxRetries, "must be >= 0");
         }
+        long maxDiskMb = config.maxDiskMb();
+        if (maxDiskMb < 0 || maxDiskMb > MAX_DISK_MB) {
+            throw configError("maxDiskMb", maxDiskMb, "must be between 0 (no limit) and " + MAX_DISK_MB);
+        }
+        long freeDiskMb = config.freeDiskMb();
+        if (freeDiskMb < 1 || freeDiskMb > MAX_DISK_MB) {
+            throw configError("freeDiskMb", freeDiskMb, "must be between 1 and " + MAX_DISK_MB);
+        }
+        this.maxStoreBytes = maxDiskMb * MIB;
+        this.keepFreeBytes = freeDiskMb * MIB;
         this.storeDirectory = dataDirectory.resolve(STORE_FOLDER);
         try {
             Files.createDirectories(storeDirectory);
@@ -145,6 +185,7 @@ public final class JeStorage implements Storage, AutoCloseable {
         this.storeKey = claimStoreDirectory(storeDirectory);
         try {
             this.env = openEnvironment(lockTimeoutMs);
+            this.readOnly = env.getConfig().getReadOnly();
         } catch (RuntimeException e) {
             OPEN_STORES.remove(storeKey);
             throw e;
@@ -156,7 +197,14 @@ public final class JeStorage implements Storage, AutoCloseable {
             previous = readShutdownMarker();
             // A brand-new environment has no marker: there was no previous shutdown to be unclean.
             this.previousShutdownClean = previous == null || previous.clean();
-            writeShutdownMarker(new ShutdownMarker(false, openedAt, null));
+            if (!readOnly) {
+                try {
+                    writeShutdownMarker(new ShutdownMarker(false, openedAt, null));
+                } catch (DiskLimitException e) {
+                    // Reads work on a full disk; the open is recorded by the first write that goes through.
+                    openMarkerPending.set(true);
+                }
+            }
         } catch (RuntimeException e) {
             closeQuietly(env);
             OPEN_STORES.remove(storeKey);
@@ -165,11 +213,18 @@ public final class JeStorage implements Storage, AutoCloseable {
         this.currentTxn = CurrentTransaction.getInstance(env);
         this.runner = new ConflictRetryingRunner(env, maxRetries);
 
-        LOG.info("storage opened at {} (durability {}, cache {} MiB, lock timeout {} ms, max retries {})",
-                storeDirectory, durability, cacheSizeMb, lockTimeoutMs, maxRetries);
+        LOG.info("storage opened at {} (durability {}, cache {} MiB, lock timeout {} ms, max retries {}, "
+                + "store size limit {}, {} kept free on the disk)", storeDirectory, durability, cacheSizeMb,
+                lockTimeoutMs, maxRetries, maxStoreBytes == 0 ? "none" : StorageErrors.size(maxStoreBytes),
+                StorageErrors.size(keepFreeBytes));
         if (!previousShutdownClean) {
             LOG.warn("previous shutdown was not clean; JE ran recovery (last opened at {})",
                     previous.openedAt() == null ? "an unknown time" : previous.openedAt());
+        }
+        if (readOnly || openMarkerPending.get() || diskLimitReached()) {
+            writesRefused.set(true);
+            LOG.warn("storage opened with its disk limit reached: writes fail with DISK_FULL, reads go on: {}",
+                    diskLimitReason());
         }
     }
 
@@ -231,12 +286,38 @@ public final class JeStorage implements Storage, AutoCloseable {
         envConfig.setCacheSize(cacheSizeBytes);
         envConfig.setLockTimeout(lockTimeoutMs, TimeUnit.MILLISECONDS);
         envConfig.setDurability(jeDurability(durability));
+        // je.freeDisk given explicitly also makes JE subtract it from je.maxDisk, so the store
+        // itself may take maxDiskMb. (Left unset, je.freeDisk would be 5 GB.)
+        envConfig.setConfigParam(EnvironmentConfig.FREE_DISK, Long.toString(keepFreeBytes));
+        envConfig.setMaxDisk(maxStoreBytes == 0 ? 0 : maxStoreBytes + keepFreeBytes);
         // JE writes its own log (je.info.N) into the environment directory by default.
+        Map<String, Object> context = Map.of("operation", "open", "path", storeDirectory.toString());
         try {
             return new Environment(storeDirectory.toFile(), envConfig);
         } catch (RuntimeException e) {
-            throw StorageErrors.translate(e, false, Map.of("operation", "open", "path", storeDirectory.toString()));
+            if (!outOfSpace(e)) {
+                throw StorageErrors.translate(e, false, context);
+            }
+            // Recovery must write (a checkpoint at least) and the disk has no room for it. Opened
+            // read-only, JE recovers in memory: everything committed can be read.
+            envConfig.setReadOnly(true);
+            envConfig.setAllowCreate(false);
+            try {
+                return new Environment(storeDirectory.toFile(), envConfig);
+            } catch (RuntimeException readOnlyFailure) {
+                e.addSuppressed(readOnlyFailure);
+                throw StorageErrors.translate(e, false, context);
+            }
         }
+    }
+
+    /** Whether opening failed for lack of room: JE hit the end of the disk, or its free-space limit. */
+    private boolean outOfSpace(RuntimeException e) {
+        if (!(e instanceof LogWriteException || e instanceof DiskLimitException)) {
+            return false;
+        }
+        long free = usableSpace();
+        return free >= 0 && free < keepFreeBytes;
     }
 
     private static Durability jeDurability(StorageConfig.Durability durability) {
@@ -247,8 +328,8 @@ public final class JeStorage implements Storage, AutoCloseable {
         };
     }
 
-    private static DatabaseConfig databaseConfig() {
-        return new DatabaseConfig().setTransactional(true).setAllowCreate(true);
+    private DatabaseConfig databaseConfig() {
+        return new DatabaseConfig().setTransactional(true).setAllowCreate(!readOnly).setReadOnly(readOnly);
     }
 
     // ---------------------------------------------------------------- shutdown marker
@@ -285,10 +366,14 @@ public final class JeStorage implements Storage, AutoCloseable {
         try {
             metaDb.put(txn, metaKey(), new DatabaseEntry(bytes));
             txn.commit();
-        } finally {
-            if (txn.isValid()) {
+        } catch (RuntimeException e) {
+            // Also after a write refused by a disk limit, which leaves the transaction only abortable.
+            try {
                 txn.abort();
+            } catch (RuntimeException abortFailure) {
+                e.addSuppressed(abortFailure);
             }
+            throw e;
         }
     }
 
@@ -339,7 +424,7 @@ public final class JeStorage implements Storage, AutoCloseable {
         try {
             return env.openDatabase(null, name, databaseConfig());
         } catch (RuntimeException e) {
-            throw StorageErrors.translate(e, closed, context);
+            throw translate(e, context);
         }
     }
 
@@ -371,7 +456,7 @@ public final class JeStorage implements Storage, AutoCloseable {
             if (e instanceof RuntimeException re) {
                 // The work's own exception is rethrown as it was; JE's (from begin, commit or
                 // abort) are translated.
-                throw e == outcome.failure ? re : StorageErrors.translate(re, closed, context);
+                throw e == outcome.failure ? re : translate(re, context);
             }
             throw new StorageException(Category.FAILURE, "unit of work failed: " + e, context, e);
         }
@@ -403,10 +488,33 @@ public final class JeStorage implements Storage, AutoCloseable {
             TransactionStats txnStats = env.getTransactionStats(statsConfig);
             return new StorageStats(dataDirectory.toString(), durability.name(), openedAt,
                     previousShutdownClean, cacheSizeBytes, envStats.getCacheTotalBytes(),
-                    envStats.getTotalLogSize(), countLogFiles(context), txnStats.getNCommits(),
+                    storeSize(envStats), countLogFiles(context), txnStats.getNCommits(),
                     txnStats.getNAborts(), conflictRetries.sum(), envStats.getNCacheMiss());
         } catch (RuntimeException e) {
-            throw StorageErrors.translate(e, closed, context);
+            throw translate(e, context);
+        }
+    }
+
+    @Override
+    public DiskSpace diskSpace() {
+        Map<String, Object> context = StorageErrors.context(null, null, "diskSpace");
+        ensureOpen(context);
+        long total;
+        long free;
+        try {
+            FileStore fileStore = Files.getFileStore(storeDirectory);
+            total = fileStore.getTotalSpace();
+            free = fileStore.getUsableSpace();
+        } catch (IOException e) {
+            throw new StorageException(Category.FAILURE, "cannot read the free space of " + storeDirectory
+                    + ": " + e, context, e);
+        }
+        try {
+            EnvironmentStats envStats = env.getStats(FAST_STATS);
+            return new DiskSpace(dataDirectory.toString(), total, free, storeSize(envStats), maxStoreBytes,
+                    keepFreeBytes, readOnly || envStats.getAvailableLogSize() <= 0, readOnly);
+        } catch (RuntimeException e) {
+            throw translate(e, context);
         }
     }
 
@@ -438,7 +546,12 @@ public final class JeStorage implements Storage, AutoCloseable {
         }
         if (env.isValid()) {
             try {
-                writeShutdownMarker(new ShutdownMarker(true, openedAt, Instant.now()));
+                if (!readOnly) {
+                    writeShutdownMarker(new ShutdownMarker(true, openedAt, Instant.now()));
+                }
+            } catch (DiskLimitException e) {
+                LOG.warn("cannot record the clean shutdown in {}: the disk limit is reached ({})", META_DATABASE,
+                        diskLimitReason());
             } catch (RuntimeException e) {
                 LOG.warn("cannot record the clean shutdown in {}: {}", META_DATABASE, e.toString());
             }
@@ -468,6 +581,10 @@ public final class JeStorage implements Storage, AutoCloseable {
     private static void closeQuietly(Environment environment) {
         try {
             environment.close();
+        } catch (DiskLimitException e) {
+            // JE closes the environment all the same, without the final checkpoint.
+            LOG.warn("closed the JE environment without its final checkpoint, the disk limit being reached; "
+                    + "the next open runs recovery");
         } catch (RuntimeException e) {
             LOG.warn("error closing the JE environment: {}", e.toString());
         }
@@ -488,6 +605,119 @@ public final class JeStorage implements Storage, AutoCloseable {
     }
 
     /**
+     * Translates a JE failure. A write refused by JE's disk limits becomes {@code DISK_FULL}
+     * naming the limit reached, with the free space, the store size and the limits in its context;
+     * the first of a run of them is logged.
+     */
+    private StorageException translate(RuntimeException e, Map<String, ?> context) {
+        // Read-only, JE refuses writes and the creation of databases.
+        boolean refusedReadOnly = readOnly && !closed
+                && (e instanceof UnsupportedOperationException || e instanceof DatabaseNotFoundException);
+        if (!(e instanceof DiskLimitException) && !refusedReadOnly) {
+            return StorageErrors.translate(e, closed, context);
+        }
+        long free = usableSpace();
+        long store = storeSize();
+        Map<String, Object> detailed = new LinkedHashMap<>(context);
+        detailed.put("freeBytes", free);
+        detailed.put("storeBytes", store);
+        detailed.put("freeDiskMb", keepFreeBytes / MIB);
+        detailed.put("maxDiskMb", maxStoreBytes / MIB);
+        if (readOnly) {
+            detailed.put("readOnly", true);
+        }
+        String reason = diskLimitReason(free, store);
+        if (writesRefused.compareAndSet(false, true)) {
+            LOG.warn("writes refused (DISK_FULL) until there is room, reads go on: {}", reason);
+        }
+        Object operation = context.containsKey("operation") ? context.get("operation") : "write";
+        return StorageErrors.diskFull(operation + " refused: " + reason + (readOnly ? "; reads go on"
+                : "; reads go on, and writes succeed again once there is room"), detailed, e);
+    }
+
+    /**
+     * Called after a repository write went through. Ends a run of refused writes (logged), and
+     * records the open in the shutdown marker if the disk limit kept it from being recorded then.
+     */
+    void writeAccepted() {
+        if (writesRefused.get() && writesRefused.compareAndSet(true, false)) {
+            LOG.info("writes are accepted again ({} free on the data disk, store {})",
+                    StorageErrors.size(usableSpace()), StorageErrors.size(storeSize()));
+        }
+        if (openMarkerPending.get() && openMarkerPending.compareAndSet(true, false)) {
+            try {
+                writeShutdownMarker(new ShutdownMarker(false, openedAt, null));
+            } catch (RuntimeException e) {
+                openMarkerPending.set(true);
+            }
+        }
+    }
+
+    /** Whether JE refuses writes because a disk limit was reached when it last checked. */
+    private boolean diskLimitReached() {
+        try {
+            return env.getStats(FAST_STATS).getAvailableLogSize() <= 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private String diskLimitReason() {
+        return diskLimitReason(usableSpace(), storeSize());
+    }
+
+    /** Which limit is reached, with the figures and the key that sets it. */
+    private String diskLimitReason(long free, long store) {
+        if (readOnly) {
+            return "the store is open read-only: when it opened, the data disk was too full for JE to finish its "
+                    + "recovery (" + StorageErrors.size(Math.max(free, 0)) + " free now, "
+                    + StorageErrors.size(keepFreeBytes) + " kept free: " + StorageConfig.PID
+                    + ": freeDiskMb); free space, then restart the node";
+        }
+        if (maxStoreBytes > 0 && store >= maxStoreBytes) {
+            return "the store takes " + StorageErrors.size(store) + " and may take at most "
+                    + StorageErrors.size(maxStoreBytes) + " (" + StorageConfig.PID + ": maxDiskMb)";
+        }
+        if (free >= 0 && free <= keepFreeBytes) {
+            return "the data disk has " + StorageErrors.size(free) + " free and the storage keeps "
+                    + StorageErrors.size(keepFreeBytes) + " free (" + StorageConfig.PID + ": freeDiskMb)";
+        }
+        return "the data disk was full, or the store at its size limit, when last checked (the storage checks "
+                + "again as it writes and at least every ten seconds; " + StorageConfig.PID
+                + ": freeDiskMb, maxDiskMb)";
+    }
+
+    /** Free bytes of the data directory's file system for this user, or -1 if unknown. */
+    private long usableSpace() {
+        try {
+            return Files.getFileStore(storeDirectory).getUsableSpace();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The size of JE's log files as JE last counted it (read-only, JE does not count), or -1 if unknown. */
+    private long storeSize() {
+        try {
+            return storeSize(env.getStats(FAST_STATS));
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private long storeSize(EnvironmentStats envStats) {
+        if (!readOnly) {
+            return envStats.getTotalLogSize();
+        }
+        try (Stream<Path> files = Files.list(storeDirectory)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jdb"))
+                    .mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /**
      * Runs a repository operation in the thread's transaction, or, outside of one, as a unit of
      * work of its own (committed at once, re-run on lock conflicts). Any failure surfaces as a
      * {@link StorageException} with the given context.
@@ -500,7 +730,7 @@ public final class JeStorage implements Storage, AutoCloseable {
                 return operation.apply(txn);
             } catch (RuntimeException e) {
                 // A conflict surfaces as CONFLICT, which the enclosing runner recognizes and retries.
-                throw StorageErrors.translate(e, closed, context);
+                throw translate(e, context);
             }
         }
         Outcome<X> outcome = new Outcome<>();
@@ -513,7 +743,7 @@ public final class JeStorage implements Storage, AutoCloseable {
             if (StorageErrors.isLockConflict(e)) {
                 throw conflictsExhausted(e, context);
             }
-            throw StorageErrors.translate(e, closed, context);
+            throw translate(e, context);
         } catch (Exception e) {
             throw new StorageException(Category.FAILURE, context.get("operation") + " failed: " + e, context, e);
         }
@@ -536,7 +766,7 @@ public final class JeStorage implements Storage, AutoCloseable {
             if (StorageErrors.isLockConflict(e)) {
                 return execute(context, operation);
             }
-            throw StorageErrors.translate(e, closed, context);
+            throw translate(e, context);
         }
     }
 
@@ -546,7 +776,7 @@ public final class JeStorage implements Storage, AutoCloseable {
         try {
             return call.get();
         } catch (RuntimeException e) {
-            throw StorageErrors.translate(e, closed, context);
+            throw translate(e, context);
         }
     }
 

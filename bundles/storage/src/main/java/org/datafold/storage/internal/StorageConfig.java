@@ -9,7 +9,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  */
 @ObjectClassDefinition(id = StorageConfig.PID, name = "DataFold storage",
         description = "The node's transactional Berkeley DB JE environment: where it lives, how "
-                + "durable a commit is, its cache and how lock conflicts are handled.")
+                + "durable a commit is, its cache, how lock conflicts are handled and how much "
+                + "disk it may use.")
 public @interface StorageConfig {
 
     /** The configuration PID, also named in configuration error messages. */
@@ -54,4 +55,21 @@ public @interface StorageConfig {
                     + "deadlock before it fails with STORAGE_CONFLICT; 0 disables retries.",
             min = "0")
     int maxRetries() default 10;
+
+    @AttributeDefinition(name = "Maximum store size (MiB)",
+            description = "The most disk space the store (JE's log files in the 'store' folder) "
+                    + "may take, in MiB. Beyond it, writes fail with DISK_FULL while reads go on; "
+                    + "they succeed again once the limit is raised. 0: no limit of its own (the "
+                    + "free space below still applies).",
+            min = "0")
+    long maxDiskMb() default 0;
+
+    @AttributeDefinition(name = "Free disk space kept (MiB)",
+            description = "Writes fail with DISK_FULL, while reads go on, as long as the file "
+                    + "system of the data directory has less than this many MiB free; they "
+                    + "succeed again once space is freed. Keeps the disk from filling up "
+                    + "completely, which the store could not recover from without a restart. "
+                    + "At least 1.",
+            min = "1")
+    long freeDiskMb() default 1024;
 }

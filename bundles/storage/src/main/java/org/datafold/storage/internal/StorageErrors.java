@@ -1,12 +1,14 @@
 package org.datafold.storage.internal;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import org.datafold.storage.api.StorageException;
 import org.datafold.storage.api.StorageException.Category;
 
 import com.sleepycat.je.DatabaseException;
+import com.sleepycat.je.DiskLimitException;
 import com.sleepycat.je.EnvironmentFailureException;
 import com.sleepycat.je.LockConflictException;
 import com.sleepycat.je.SecondaryIntegrityException;
@@ -45,6 +47,11 @@ final class StorageErrors {
         return new StorageException(Category.CLOSED, "storage is closed", context, null);
     }
 
+    /** A write refused by JE's disk limits; the environment stays usable. */
+    static StorageException diskFull(String message, Map<String, ?> context, Throwable cause) {
+        return new StorageException(Category.DISK_FULL, message, context, cause);
+    }
+
     /**
      * Whether {@code e} is a lock conflict or deadlock, either as JE threw it or as translated by
      * {@link #translate}; such a failure aborts the transaction, and its unit of work may be re-run.
@@ -69,6 +76,10 @@ final class StorageErrors {
         if (closed && e instanceof IllegalStateException) {
             return new StorageException(Category.CLOSED, "storage is closed", context, e);
         }
+        if (e instanceof DiskLimitException) {
+            return diskFull(operation + " refused: the data disk is full or the store reached its size limit: "
+                    + firstLine(e), context, e);
+        }
         if (e instanceof LockConflictException) {
             return new StorageException(Category.CONFLICT,
                     operation + " hit a lock conflict (" + e.getClass().getSimpleName() + ")", context, e);
@@ -83,6 +94,21 @@ final class StorageErrors {
                     operation + " failed: " + e.getClass().getSimpleName() + ": " + firstLine(e), context, e);
         }
         return new StorageException(Category.FAILURE, operation + " failed: " + e, context, e);
+    }
+
+    /** A size in bytes for messages: {@code 512 B}, {@code 1.5 KiB}, {@code 20.0 MiB}, {@code 1.0 GiB}. */
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double value = bytes / 1024.0;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
     /** JE's messages carry environment details over several lines; the first one is the gist. */

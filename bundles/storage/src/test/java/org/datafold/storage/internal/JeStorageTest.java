@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.datafold.api.ErrorCode;
+import org.datafold.storage.api.DiskSpace;
 import org.datafold.storage.api.Repository;
 import org.datafold.storage.api.Repository.Entry;
 import org.datafold.storage.api.RepositoryDescriptor;
@@ -503,6 +504,10 @@ class JeStorageTest {
                 new Case(valid.withCacheSizeMb(1_000_000), "cacheSizeMb"),
                 new Case(valid.withMaxRetries(-1), "maxRetries"),
                 new Case(valid.withLockTimeoutMs(0), "lockTimeoutMs"),
+                new Case(valid.withMaxDiskMb(-1), "maxDiskMb"),
+                new Case(valid.withMaxDiskMb(1L << 31), "maxDiskMb"),
+                new Case(valid.withFreeDiskMb(0), "freeDiskMb"),
+                new Case(valid.withFreeDiskMb(-5), "freeDiskMb"),
                 new Case(valid.withDataDir("  "), "dataDir"),
                 new Case(valid.withDataDir(""), "dataDir"),
                 new Case(valid.withDataDir("bad\u0000path"), "dataDir"),
@@ -553,6 +558,21 @@ class JeStorageTest {
     }
 
     // ---------------------------------------------------------------- statistics
+
+    @Test
+    void diskSpaceShowsTheFileSystemTheStoreAndTheLimits() throws IOException {
+        JeStorage storage = open(TestStorageConfig.in(dir).withMaxDiskMb(2048).withFreeDiskMb(512));
+        storage.repository(ACCOUNTS).put("a", account("a", 1));
+
+        DiskSpace disk = storage.diskSpace();
+        assertThat(disk.dataDirectory()).isEqualTo(dir.toAbsolutePath().toString());
+        assertThat(disk.totalBytes()).isEqualTo(Files.getFileStore(dir).getTotalSpace());
+        assertThat(disk.freeBytes()).isPositive().isLessThanOrEqualTo(disk.totalBytes());
+        assertThat(disk.storeBytes()).isPositive().isEqualTo(storage.stats().logSizeBytes());
+        assertThat(disk.maxStoreBytes()).isEqualTo(2048L * 1024 * 1024);
+        assertThat(disk.keepFreeBytes()).isEqualTo(512L * 1024 * 1024);
+        assertThat(disk.limitReached()).isFalse();
+    }
 
     @Test
     void statisticsCountOperationsPerRepository() {
