@@ -14,6 +14,7 @@ import org.datafold.api.schema.Schema;
 import org.datafold.api.schema.SchemaInfo;
 import org.datafold.schema.api.SchemaRegistry;
 import org.datafold.storage.api.Storage;
+import org.datafold.support.home.HomePaths;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
@@ -66,12 +67,7 @@ public final class JeSchemaRegistry implements SchemaRegistry {
             throw configError(value, "must not be blank");
         }
         try {
-            Path path = Path.of(value.strip());
-            if (!path.isAbsolute()) {
-                String home = System.getProperty("datafold.home");
-                path = (home == null || home.isBlank() ? Path.of("") : Path.of(home)).resolve(path);
-            }
-            return path.toAbsolutePath().normalize();
+            return HomePaths.resolve(value);
         } catch (InvalidPathException e) {
             throw configError(value, "is not a valid path: " + e.getMessage());
         }

@@ -29,6 +29,7 @@ import org.datafold.api.ErrorCode;
 import org.datafold.api.FoldException;
 import org.datafold.api.node.NodeInfo;
 import org.datafold.support.socket.SocketPaths;
+import org.datafold.support.home.HomePaths;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
@@ -156,12 +157,7 @@ public final class AdminSocketServer {
     }
 
     static Path resolve(String configured) {
-        Path p = Path.of(configured);
-        if (p.isAbsolute()) {
-            return p;
-        }
-        String home = System.getProperty("datafold.home");
-        return (home == null ? Path.of("").toAbsolutePath() : Path.of(home)).resolve(p).normalize();
+        return HomePaths.resolve(configured);
     }
 
     private static Filter readyFilter(BundleContext context) {

@@ -14,6 +14,7 @@ import org.datafold.api.schema.DiscoveryReport;
 import org.datafold.api.schema.FieldDefinition;
 import org.datafold.api.schema.Schema;
 import org.datafold.api.schema.SchemaInfo;
+import org.datafold.support.home.HomePaths;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -80,11 +81,7 @@ public final class SchemaCommands {
 
     @Descriptor("Load a schema file (absolute, or relative to the node's folder); it becomes Available")
     public String load(@Descriptor("path of a JSON schema file") String file) {
-        Path path = Path.of(file);
-        if (!path.isAbsolute()) {
-            String home = System.getProperty("datafold.home");
-            path = (home == null ? Path.of("") : Path.of(home)).resolve(path);
-        }
+        Path path = HomePaths.resolve(file);
         String json;
         try {
             json = Files.readString(path, StandardCharsets.UTF_8);

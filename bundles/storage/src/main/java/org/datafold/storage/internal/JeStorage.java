@@ -30,6 +30,7 @@ import org.datafold.storage.api.Storage;
 import org.datafold.storage.api.StorageException;
 import org.datafold.storage.api.StorageException.Category;
 import org.datafold.storage.api.StorageStats;
+import org.datafold.support.home.HomePaths;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -235,12 +236,7 @@ public final class JeStorage implements Storage, AutoCloseable {
             throw configError("dataDir", dataDir, "must not be blank");
         }
         try {
-            Path path = Path.of(dataDir.strip());
-            if (!path.isAbsolute()) {
-                String home = System.getProperty("datafold.home");
-                path = (home == null || home.isBlank() ? Path.of("") : Path.of(home)).resolve(path);
-            }
-            return path.toAbsolutePath().normalize();
+            return HomePaths.resolve(dataDir);
         } catch (InvalidPathException e) {
             throw configError("dataDir", dataDir, "is not a valid path: " + e.getMessage());
         }

@@ -20,6 +20,7 @@ import java.util.List;
 
 import org.datafold.support.socket.SocketPaths;
 import org.datafold.shell.internal.AdminProtocol;
+import org.datafold.support.home.HomePaths;
 
 /**
  * {@code datafold shell}: runs Gogo commands on a running node over its admin socket. Uses only
@@ -236,8 +237,7 @@ public final class AdminClient {
     }
 
     static Path defaultSocket() {
-        String home = System.getProperty("datafold.home");
-        return (home == null ? Path.of("") : Path.of(home)).resolve("run/admin.sock").toAbsolutePath();
+        return HomePaths.resolve("run/admin.sock");
     }
 
     private static long parseSeconds(String s) {

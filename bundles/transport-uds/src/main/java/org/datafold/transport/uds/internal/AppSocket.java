@@ -12,6 +12,7 @@ import org.datafold.api.FoldException;
 import org.datafold.api.FoldNode;
 import org.datafold.api.node.NodeInfo;
 import org.datafold.api.permission.PermissionService;
+import org.datafold.support.home.HomePaths;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -139,12 +140,7 @@ public final class AppSocket {
     }
 
     static Path resolve(String configured) {
-        Path p = Path.of(configured);
-        if (p.isAbsolute()) {
-            return p;
-        }
-        String home = System.getProperty("datafold.home");
-        return (home == null ? Path.of("").toAbsolutePath() : Path.of(home)).resolve(p).normalize();
+        return HomePaths.resolve(configured);
     }
 
     @Deactivate
