@@ -47,12 +47,15 @@ public final class AppHost implements Apps {
     private final AppDirectory directory;
     private final BundleTracker<Bundle> tracker;
     private final List<ServiceRegistration<?>> registrations;
+    private final BundleContext context;
+    private final VisibilityHooks hooks;
     private volatile OutboundSettings settings;
 
     @Activate
     public AppHost(BundleContext context, AppsConfig config, @Reference Storage storage,
             @Reference PermissionService permissions,
             @Reference(target = "(!(" + Visibility.VIEW_PROPERTY + "=" + Visibility.APP_VIEW + "))") FoldNode node) {
+        this.context = context;
         this.settings = checked(config);
         Clock clock = Clock.systemUTC();
         this.registry = new AppRegistry(new AppIdentities(storage, clock), permissions.ownerKey(), clock);
@@ -61,14 +64,15 @@ public final class AppHost implements Apps {
 
         Hashtable<String, Object> hookProps = new Hashtable<>();
         hookProps.put("service.description", "DataFold app visibility");
-        ServiceRegistration<?> hooks = context.registerService(
-                new String[] { FindHook.class.getName(), EventListenerHook.class.getName() }, new VisibilityHooks(id -> registry.byBundle(id) != null),
-                hookProps);
+        this.hooks = new VisibilityHooks(id -> registry.byBundle(id) != null);
+        context.addBundleListener(hooks);
+        ServiceRegistration<?> hookRegistration = context.registerService(
+                new String[] { FindHook.class.getName(), EventListenerHook.class.getName() }, hooks, hookProps);
         ServiceRegistration<?> nodeViews = context.registerService(FoldNode.class.getName(),
                 new NodeViewFactory(registry, node), viewProperties("The node as one app sees it"));
         ServiceRegistration<?> outbound = context.registerService(OutboundAccess.class.getName(),
                 new OutboundFactory(registry, client, () -> settings), viewProperties("Outbound access of one app"));
-        this.registrations = List.of(outbound, nodeViews, hooks);
+        this.registrations = List.of(outbound, nodeViews, hookRegistration);
 
         this.tracker = new BundleTracker<>(context,
                 Bundle.INSTALLED | Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING,
@@ -104,6 +108,7 @@ public final class AppHost implements Apps {
     @Deactivate
     void close() {
         tracker.close();
+        context.removeBundleListener(hooks);
         for (ServiceRegistration<?> r : registrations) {
             try {
                 r.unregister();

@@ -8,6 +8,8 @@ import java.util.function.LongPredicate;
 import org.datafold.api.app.Apps;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceReference;
@@ -19,9 +21,9 @@ import org.osgi.framework.hooks.service.ListenerHook.ListenerInfo;
  * Applies {@link Visibility} to service look-ups ({@link FindHook}) and service events
  * ({@link EventListenerHook}). SCR looks services up and listens with each bundle's own context, so
  * the components of an app see what the app sees. What a bundle is comes from its headers, cached
- * per bundle until the bundle is updated.
+ * per bundle until the bundle is updated; as a {@link BundleListener} it forgets uninstalled bundles.
  */
-final class VisibilityHooks implements FindHook, EventListenerHook {
+final class VisibilityHooks implements FindHook, EventListenerHook, BundleListener {
 
     /** The header and value that mark platform bundles. */
     static final String ROLE_HEADER = "DataFold-Role";
@@ -55,6 +57,18 @@ final class VisibilityHooks implements FindHook, EventListenerHook {
             Bundle requester = bundleOf(context);
             return requester != null && requester.getBundleId() != 0 && !visible(requester, ref);
         });
+    }
+
+    @Override
+    public void bundleChanged(BundleEvent event) {
+        if (event.getType() == BundleEvent.UNINSTALLED) {
+            kinds.remove(event.getBundle().getBundleId());
+        }
+    }
+
+    /** How many bundles' kinds are cached. */
+    int cached() {
+        return kinds.size();
     }
 
     private boolean visible(Bundle requester, ServiceReference<?> ref) {
