@@ -1,4 +1,4 @@
-package org.datafold.core.internal.engine;
+package org.datafold.transforms.internal.runtime;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;

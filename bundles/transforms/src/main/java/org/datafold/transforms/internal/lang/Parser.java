@@ -1,4 +1,4 @@
-package org.datafold.core.internal.transform;
+package org.datafold.transforms.internal.lang;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.datafold.core.internal.transform.Ast.BinaryOp;
-import org.datafold.core.internal.transform.Ast.Block;
-import org.datafold.core.internal.transform.Ast.Expr;
-import org.datafold.core.internal.transform.Ast.Pos;
-import org.datafold.core.internal.transform.Token.Kind;
+import org.datafold.transforms.internal.lang.Ast.BinaryOp;
+import org.datafold.transforms.internal.lang.Ast.Block;
+import org.datafold.transforms.internal.lang.Ast.Expr;
+import org.datafold.transforms.internal.lang.Ast.Pos;
+import org.datafold.transforms.internal.lang.Token.Kind;
 
 /**
  * Recursive-descent parser for the transform language (grammar in {@code docs/transforms.md}).

@@ -1,4 +1,4 @@
-package org.datafold.shell.internal;
+package org.datafold.transforms.internal.command;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,6 +16,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * {@code fold:transforms}, {@code fold:transform <id>}, {@code fold:transform-run <id> [row]}: the
  * owner sees every transform, why one does not run, its counters and queue, and runs one now.
@@ -25,6 +28,9 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=transforms",
         "osgi.command.function=transform" })
 public final class TransformCommands {
+
+    /** A run's value on one line. */
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Transforms transforms;
 
@@ -109,9 +115,8 @@ public final class TransformCommands {
 
     private static String json(Object value) {
         try {
-            return Json.MAPPER.writer().withoutFeatures(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
             return String.valueOf(value);
         }
     }

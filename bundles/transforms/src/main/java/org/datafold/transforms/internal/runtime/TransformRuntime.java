@@ -1,4 +1,4 @@
-package org.datafold.core.internal.transform;
+package org.datafold.transforms.internal.runtime;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,11 +27,15 @@ import org.datafold.api.transform.Transform;
 import org.datafold.api.transform.TransformInfo;
 import org.datafold.api.transform.TransformRun;
 import org.datafold.api.transform.Transforms;
-import org.datafold.core.internal.engine.FieldChangeEvent;
-import org.datafold.core.internal.engine.FoldEngine;
-import org.datafold.core.internal.engine.TransformHook;
-import org.datafold.core.internal.transform.TransformGraph.Field;
-import org.datafold.core.internal.transform.TransformGraph.Node;
+import org.datafold.api.schema.Schema;
+import org.datafold.core.api.ApprovalCheck;
+import org.datafold.core.api.CommitListener;
+import org.datafold.core.api.FieldChangeEvent;
+import org.datafold.core.api.FieldStore;
+import org.datafold.core.api.WriteGuard;
+import org.datafold.transforms.internal.lang.TransformGraph;
+import org.datafold.transforms.internal.lang.TransformGraph.Field;
+import org.datafold.transforms.internal.lang.TransformGraph.Node;
 import org.datafold.schema.api.SchemaRegistry;
 import org.datafold.storage.api.Repository;
 import org.datafold.storage.api.RepositoryDescriptor;
@@ -50,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * exponential back-off up to {@link Settings#maxAttempts()} times. Nothing a run does can fail or
  * delay the mutation that asked for it, beyond writing the queue entry.
  */
-public final class TransformRuntime implements TransformHook, Transforms {
+public final class TransformRuntime implements CommitListener, WriteGuard, ApprovalCheck, Transforms {
 
     static final RepositoryDescriptor<QueuedRun> QUEUE = new RepositoryDescriptor<>("transform_queue", QueuedRun.class);
 
@@ -113,7 +117,7 @@ public final class TransformRuntime implements TransformHook, Transforms {
 
     private volatile Settings settings;
     private volatile Cached cached = new Cached(Long.MIN_VALUE, -1, TransformGraph.empty());
-    private volatile FoldEngine engine;
+    private final java.util.concurrent.atomic.AtomicReference<FieldStore> store = new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean closed;
     private boolean signalled;
     private Thread dispatcher;
@@ -132,9 +136,8 @@ public final class TransformRuntime implements TransformHook, Transforms {
                 });
     }
 
-    /** Starts running queued transforms through {@code engine}, which writes their outputs. */
-    public synchronized void start(FoldEngine engine) {
-        this.engine = Objects.requireNonNull(engine, "engine");
+    /** Starts the dispatcher; queued runs start once a {@link FieldStore} is {@linkplain #attach attached}. */
+    public synchronized void start() {
         dispatcher = new Thread(this::dispatch, "datafold-transform-dispatcher");
         dispatcher.setDaemon(true);
         dispatcher.start();
@@ -142,6 +145,17 @@ public final class TransformRuntime implements TransformHook, Transforms {
         if (queued > 0) {
             LOG.info("{} transform run(s) waiting in the queue from before the start", queued);
         }
+    }
+
+    /** Runs transforms through {@code store}, which reads their inputs and writes their outputs. */
+    public void attach(FieldStore store) {
+        this.store.set(Objects.requireNonNull(store, "store"));
+        signal();
+    }
+
+    /** {@code store} went away: runs wait for the next one (if it is still the one in use). */
+    public void detach(FieldStore store) {
+        this.store.compareAndSet(store, null);
     }
 
     /** Applies new settings; the worker pool is resized, queued runs are not touched. */
@@ -284,16 +298,42 @@ public final class TransformRuntime implements TransformHook, Transforms {
         }
     }
 
-    // ================================================================ TransformHook (engine side)
+    // ================================================================ the engine's side
 
-    @Override
+    /** The id of the active transform computing the field with this data reference, or null. */
     public String computedBy(String fieldRef) {
         Node writer = graph().writer(fieldRef);
         return writer == null ? null : writer.id();
     }
 
     @Override
-    public void queue(List<FieldChangeEvent> changes, int depth) {
+    public String refusal(String fieldRef) {
+        String id = computedBy(fieldRef);
+        return id == null ? null : "computed by transform " + id;
+    }
+
+    /**
+     * Refuses a schema whose declarative transforms are invalid (logic, inputs, output):
+     * {@code TRANSFORM_INVALID} names the field and the problem.
+     */
+    @Override
+    public void check(Schema schema) {
+        schema.fields().forEach((field, def) -> {
+            if (def.transform() != null) {
+                String id = schema.name() + "." + field;
+                String problem = TransformGraph.checkDeclarative(id, def.transform());
+                if (problem != null) {
+                    throw new FoldException(ErrorCode.TRANSFORM_INVALID, "schema " + schema.name() + " cannot be"
+                            + " approved: the transform of " + id + " is refused: " + problem,
+                            Map.of("schema", schema.name(), "field", field), null);
+                }
+            }
+        });
+    }
+
+    /** Records, in the commit's transaction, a run of every transform reading a changed field. */
+    @Override
+    public void committing(List<FieldChangeEvent> changes, int depth) {
         TransformGraph graph = graph();
         Set<String> groups = null;
         for (FieldChangeEvent change : changes) {
@@ -321,6 +361,7 @@ public final class TransformRuntime implements TransformHook, Transforms {
         }
     }
 
+    /** The queued runs may start. */
     @Override
     public void committed() {
         signal();
@@ -342,7 +383,7 @@ public final class TransformRuntime implements TransformHook, Transforms {
         while (!closed) {
             long waitMs = IDLE_WAIT_MS;
             try {
-                if (settings.enabled()) {
+                if (settings.enabled() && store.get() != null) {
                     waitMs = startDueRuns();
                 }
             } catch (RuntimeException e) {
@@ -430,7 +471,7 @@ public final class TransformRuntime implements TransformHook, Transforms {
     }
 
     private void runQueued(Group group, Node node) {
-        FoldEngine engine = this.engine;
+        FieldStore engine = store.get();
         if (closed || engine == null) {
             return;
         }
@@ -483,7 +524,7 @@ public final class TransformRuntime implements TransformHook, Transforms {
      * One run: reads the inputs, computes, writes. Never throws for the transform's own failures;
      * they are in the returned run.
      */
-    private TransformRun execute(FoldEngine engine, Node node, String rangeKey, int depth, Runnable alsoInTransaction) {
+    private TransformRun execute(FieldStore engine, Node node, String rangeKey, int depth, Runnable alsoInTransaction) {
         Stats s = stats(node.id());
         s.lastRun = Instant.now();
         String row = node.perRow() ? rangeKey : null;
@@ -625,7 +666,7 @@ public final class TransformRuntime implements TransformHook, Transforms {
             throw new FoldException(ErrorCode.INVALID_ARGUMENT, "transform " + id + " computes the single field "
                     + node.output() + ": it has no rows", Map.of("transform", id), null);
         }
-        FoldEngine engine = this.engine;
+        FieldStore engine = store.get();
         if (engine == null || closed) {
             throw new FoldException(ErrorCode.UNAVAILABLE, "transforms are not running");
         }

@@ -1,4 +1,4 @@
-package org.datafold.core.internal.transform;
+package org.datafold.transforms.internal.lang;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,10 +1,10 @@
-package org.datafold.core.internal.transform;
+package org.datafold.transforms.internal.lang;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.datafold.core.internal.transform.Token.Kind;
+import org.datafold.transforms.internal.lang.Token.Kind;
 
 /**
  * Turns logic text into tokens, by hand (no regular expressions). Whitespace and comments

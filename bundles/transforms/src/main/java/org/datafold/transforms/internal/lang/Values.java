@@ -1,4 +1,4 @@
-package org.datafold.core.internal.transform;
+package org.datafold.transforms.internal.lang;
 
 /**
  * The values of the language: {@code null}, numbers ({@link Double}, always finite), strings and

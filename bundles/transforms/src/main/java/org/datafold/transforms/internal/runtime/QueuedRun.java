@@ -1,4 +1,4 @@
-package org.datafold.core.internal.transform;
+package org.datafold.transforms.internal.runtime;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,4 +1,4 @@
-package org.datafold.core.internal.transform;
+package org.datafold.transforms.internal.lang;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

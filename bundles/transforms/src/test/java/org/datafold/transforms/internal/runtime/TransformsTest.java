@@ -1,4 +1,4 @@
-package org.datafold.core.internal.engine;
+package org.datafold.transforms.internal.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,10 +22,15 @@ import org.datafold.api.schema.SchemaState;
 import org.datafold.api.transform.Transform;
 import org.datafold.api.transform.TransformInfo;
 import org.datafold.api.transform.TransformRun;
-import org.datafold.core.internal.transform.TransformGraph;
-import org.datafold.core.internal.transform.TransformRuntime;
-import org.datafold.core.internal.transform.TransformRuntime.Settings;
+import org.datafold.core.api.FieldChangeEvent;
+import org.datafold.core.internal.engine.EngineFixture;
+import org.datafold.core.internal.engine.FieldAccessPolicy;
+import org.datafold.core.internal.engine.FoldEngine;
+import org.datafold.core.internal.engine.TestSchemas;
+import org.datafold.core.internal.engine.TestStorageConfig;
 import org.datafold.storage.internal.JeStorage;
+import org.datafold.transforms.internal.lang.TransformGraph;
+import org.datafold.transforms.internal.runtime.TransformRuntime.Settings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,8 +49,10 @@ class TransformsTest extends EngineFixture {
 
     private void start(Settings settings) {
         runtime = new TransformRuntime(storage, registry, settings, () -> false);
-        engine = new FoldEngine(storage, registry, batch -> changes.addAll(batch), FieldAccessPolicy.ALLOW_ALL, runtime);
-        runtime.start(engine);
+        engine = new FoldEngine(storage, registry, batch -> changes.addAll(batch), FieldAccessPolicy.ALLOW_ALL, runtime,
+                runtime);
+        runtime.start();
+        runtime.attach(engine);
     }
 
     @AfterEach

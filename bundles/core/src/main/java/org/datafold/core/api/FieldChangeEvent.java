@@ -1,4 +1,4 @@
-package org.datafold.core.internal.engine;
+package org.datafold.core.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

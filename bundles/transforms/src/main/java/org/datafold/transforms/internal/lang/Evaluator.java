@@ -1,14 +1,14 @@
-package org.datafold.core.internal.transform;
+package org.datafold.transforms.internal.lang;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.datafold.core.internal.transform.Ast.Binary;
-import org.datafold.core.internal.transform.Ast.Block;
-import org.datafold.core.internal.transform.Ast.Expr;
-import org.datafold.core.internal.transform.Ast.Pos;
+import org.datafold.transforms.internal.lang.Ast.Binary;
+import org.datafold.transforms.internal.lang.Ast.Block;
+import org.datafold.transforms.internal.lang.Ast.Expr;
+import org.datafold.transforms.internal.lang.Ast.Pos;
 
 /**
  * Runs a parsed program. Values are {@code null}, {@link Double} (always finite), {@link String}

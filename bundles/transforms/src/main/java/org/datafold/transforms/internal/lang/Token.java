@@ -1,4 +1,4 @@
-package org.datafold.core.internal.transform;
+package org.datafold.transforms.internal.lang;
 
 /** A lexical token. {@code text} is the identifier or the decoded string; {@code number} the numeric value. */
 record Token(Kind kind, String text, double number, Ast.Pos pos) {
