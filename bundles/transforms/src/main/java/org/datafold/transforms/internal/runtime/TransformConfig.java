@@ -3,7 +3,14 @@ package org.datafold.transforms.internal.runtime;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** How transforms run (PID {@value #PID}); optional, the defaults work. Changes apply at once. */
+/**
+ * How transforms run (PID {@value #PID}); optional, the defaults work. Changes apply at once.
+ *
+ * <p>Declarative Services names a property after its method with {@code _} read as {@code .} and
+ * {@code __} as {@code _}: {@code max__depth()} is the key {@code max_depth}, as documented. Keys
+ * written with dots ({@code max.depth}), which the methods once read, are still read, with a
+ * warning ({@link TransformService}).
+ */
 @ObjectClassDefinition(id = TransformConfig.PID, name = "DataFold transforms",
         description = "How the node runs transforms when their input fields change.")
 public @interface TransformConfig {
@@ -21,16 +28,16 @@ public @interface TransformConfig {
     @AttributeDefinition(name = "Cascade depth", description = "The longest chain of transforms one change may "
             + "trigger (a transform's output being another's input). Deeper runs are not queued and are reported.",
             min = "1", max = "100")
-    int max_depth() default 8;
+    int max__depth() default 8;
 
     @AttributeDefinition(name = "Attempts", description = "Attempts of a failing run before it is dropped "
             + "(its error stays visible in fold:transform).", min = "1")
-    int max_attempts() default 10;
+    int max__attempts() default 10;
 
     @AttributeDefinition(name = "First retry pause (ms)", description = "Pause after a run's first failure; it "
             + "doubles after each further failure.", min = "0")
-    long retry_initial_ms() default 200;
+    long retry__initial__ms() default 200;
 
     @AttributeDefinition(name = "Longest retry pause (ms)", min = "0")
-    long retry_max_ms() default 60000;
+    long retry__max__ms() default 60000;
 }

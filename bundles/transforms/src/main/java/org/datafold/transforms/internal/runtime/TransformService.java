@@ -1,8 +1,11 @@
 package org.datafold.transforms.internal.runtime;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import org.datafold.api.ErrorCode;
+import org.datafold.api.FoldException;
 import org.datafold.api.schema.Schema;
 import org.datafold.api.transform.Transform;
 import org.datafold.api.transform.TransformInfo;
@@ -51,8 +54,8 @@ public final class TransformService implements Transforms, CommitListener, Write
 
     @Activate
     public TransformService(@Reference Storage storage, @Reference SchemaRegistry registry, TransformConfig config,
-            BundleContext context) {
-        this.runtime = new TransformRuntime(storage, registry, settings(config),
+            Map<String, Object> properties, BundleContext context) {
+        this.runtime = new TransformRuntime(storage, registry, settings(config, properties),
                 stoppingFramework(context));
         runtime.start();
     }
@@ -63,14 +66,38 @@ public final class TransformService implements Transforms, CommitListener, Write
         return () -> framework == null || (framework.getState() & (Bundle.STOPPING | Bundle.RESOLVED)) != 0;
     }
 
-    private static TransformRuntime.Settings settings(TransformConfig c) {
-        return new TransformRuntime.Settings(c.enabled(), c.threads(), c.max_depth(), c.max_attempts(),
-                c.retry_initial_ms(), c.retry_max_ms());
+    /**
+     * The runtime's settings from a configuration. A key written with dots instead of underscores
+     * ({@code max.depth}) is read when the documented key ({@code max_depth}) is absent, with a warning.
+     */
+    static TransformRuntime.Settings settings(TransformConfig c, Map<String, ?> properties) {
+        return new TransformRuntime.Settings(c.enabled(), c.threads(),
+                (int) dotted(properties, "max_depth", c.max__depth()),
+                (int) dotted(properties, "max_attempts", c.max__attempts()),
+                dotted(properties, "retry_initial_ms", c.retry__initial__ms()),
+                dotted(properties, "retry_max_ms", c.retry__max__ms()));
+    }
+
+    private static long dotted(Map<String, ?> properties, String key, long value) {
+        String dotted = key.replace('_', '.');
+        Object old = properties.get(dotted);
+        if (old == null || properties.containsKey(key)) {
+            return value;
+        }
+        LOG.warn("{}: read '{}' as '{}'; write '{}', the name the documentation gives", TransformConfig.PID, dotted,
+                key, key);
+        try {
+            return old instanceof Number n ? n.longValue() : Long.parseLong(old.toString().strip());
+        } catch (NumberFormatException e) {
+            throw new FoldException(ErrorCode.CONFIGURATION_INVALID, TransformConfig.PID + ": '" + dotted
+                    + "' must be a whole number, not '" + old + "'", Map.of("pid", TransformConfig.PID, "key", dotted),
+                    null);
+        }
     }
 
     @Modified
-    void modified(TransformConfig config) {
-        runtime.configure(settings(config));
+    void modified(TransformConfig config, Map<String, Object> properties) {
+        runtime.configure(settings(config, properties));
     }
 
     @Deactivate
