@@ -23,6 +23,7 @@ import org.datafold.api.query.MutationResult;
 import org.datafold.api.query.Query;
 import org.datafold.api.query.QueryResult;
 import org.datafold.api.schema.FieldDefinition;
+import org.datafold.api.schema.FieldRules;
 import org.datafold.api.schema.Schema;
 import org.datafold.core.api.CommitListener;
 import org.datafold.core.api.FieldChangeEvent;
@@ -358,11 +359,12 @@ public final class FoldEngine implements FieldStore {
     private FieldDefinition writableField(Caller caller, Schema schema, String field) {
         FieldDefinition def = knownField(schema, field);
         Map<String, Object> context = Map.of("schema", schema.name(), "field", field);
-        if (def.transform() != null) {
+        Set<FieldRules.Refusal> refusals = FieldRules.refusals(def);
+        if (refusals.contains(FieldRules.Refusal.COMPUTED)) {
             throw new FoldException(ErrorCode.FIELD_NOT_WRITABLE, "field " + schema.name() + "." + field
                     + " is computed by a transform and cannot be written", context, null);
         }
-        if (!def.writable()) {
+        if (refusals.contains(FieldRules.Refusal.NOT_WRITABLE)) {
             throw new FoldException(ErrorCode.FIELD_NOT_WRITABLE, "field " + schema.name() + "." + field
                     + " is not writable", context, null);
         }
@@ -380,7 +382,7 @@ public final class FoldEngine implements FieldStore {
     }
 
     private boolean isWritable(FieldDefinition def) {
-        return def.writable() && def.transform() == null
+        return FieldRules.writable(def)
                 && (def.refAtomUuid() == null || guard.refusal(def.refAtomUuid()) == null);
     }
 
