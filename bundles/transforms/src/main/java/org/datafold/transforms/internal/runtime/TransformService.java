@@ -2,10 +2,12 @@ package org.datafold.transforms.internal.runtime;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 import org.datafold.api.ErrorCode;
 import org.datafold.api.FoldException;
+import org.datafold.api.query.MutationResult;
 import org.datafold.api.schema.Schema;
 import org.datafold.api.transform.Transform;
 import org.datafold.api.transform.TransformInfo;
@@ -22,6 +24,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -51,6 +54,7 @@ public final class TransformService implements Transforms, CommitListener, Write
     private static final Logger LOG = LoggerFactory.getLogger(TransformService.class);
 
     private final TransformRuntime runtime;
+    private volatile LazyFieldStore fieldStore;
 
     @Activate
     public TransformService(@Reference Storage storage, @Reference SchemaRegistry registry, TransformConfig config,
@@ -107,12 +111,62 @@ public final class TransformService implements Transforms, CommitListener, Write
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "removeFieldStore")
-    void addFieldStore(FieldStore store) {
-        runtime.attach(store);
+    void addFieldStore(ComponentServiceObjects<FieldStore> store) {
+        LazyFieldStore lazy = new LazyFieldStore(store);
+        fieldStore = lazy;
+        runtime.attach(lazy);
     }
 
-    void removeFieldStore(FieldStore store) {
-        runtime.detach(store);
+    void removeFieldStore(ComponentServiceObjects<FieldStore> store) {
+        LazyFieldStore lazy = fieldStore;
+        if (lazy != null && lazy.objects == store) {
+            runtime.detach(lazy);
+            lazy.release();
+        }
+    }
+
+    /**
+     * The engine's {@link FieldStore}, got on first use (by a run, after this component is active)
+     * rather than when it is bound: the engine waits for this component's {@link CommitListener}, so
+     * getting it while this component activates would be a circular activation.
+     */
+    private static final class LazyFieldStore implements FieldStore {
+        final ComponentServiceObjects<FieldStore> objects;
+        private FieldStore store;
+        private boolean released;
+
+        LazyFieldStore(ComponentServiceObjects<FieldStore> objects) {
+            this.objects = objects;
+        }
+
+        private synchronized FieldStore store() {
+            if (released) {
+                throw new FoldException(ErrorCode.UNAVAILABLE, "the node's field store went away");
+            }
+            if (store == null) {
+                store = objects.getService();
+            }
+            return store;
+        }
+
+        synchronized void release() {
+            released = true;
+            if (store != null) {
+                objects.ungetService(store);
+                store = null;
+            }
+        }
+
+        @Override
+        public Optional<Object> currentValue(String fieldRef, String rangeKey) {
+            return store().currentValue(fieldRef, rangeKey);
+        }
+
+        @Override
+        public MutationResult writeComputed(String schema, String field, String rangeKey, Object value, String source,
+                int depth, Runnable alsoInTransaction) {
+            return store().writeComputed(schema, field, rangeKey, value, source, depth, alsoInTransaction);
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
