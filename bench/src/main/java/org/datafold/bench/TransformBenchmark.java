@@ -12,13 +12,13 @@ import java.util.concurrent.TimeUnit;
 import org.datafold.api.query.Caller;
 import org.datafold.api.query.Mutation;
 import org.datafold.api.query.MutationResult;
+import org.datafold.core.api.FieldChangeEvent;
 import org.datafold.core.internal.engine.FieldAccessPolicy;
-import org.datafold.core.internal.engine.FieldChangeEvent;
 import org.datafold.core.internal.engine.FoldEngine;
-import org.datafold.core.internal.transform.TransformRuntime;
 import org.datafold.schema.internal.SchemaRegistryCore;
 import org.datafold.storage.internal.JeStorage;
 import org.datafold.storage.internal.StorageConfig.Durability;
+import org.datafold.transforms.internal.runtime.TransformRuntime;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -91,8 +91,9 @@ public class TransformBenchmark {
                     outputs.add(c);
                 }
             }
-        }, FieldAccessPolicy.ALLOW_ALL, transforms);
-        transforms.start(engine);
+        }, FieldAccessPolicy.ALLOW_ALL, transforms, transforms);
+        transforms.start();
+        transforms.attach(engine);
     }
 
     @TearDown(Level.Trial)

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -24,6 +25,7 @@ import org.datafold.api.permission.PublicKeys;
 import org.datafold.api.permission.TrustEntry;
 import org.datafold.api.query.Caller;
 import org.datafold.api.schema.FieldDefinition;
+import org.datafold.api.schema.FieldRules;
 import org.datafold.api.schema.PermissionPolicy;
 import org.datafold.api.schema.Schema;
 import org.datafold.storage.api.Repository;
@@ -172,11 +174,12 @@ public final class PermissionServiceImpl implements PermissionService {
             return denied(caller, schema.name(), field, "field_not_found",
                     what + " denied: schema " + schema.name() + " has no field '" + field + "'", key);
         }
-        if (access == Access.WRITE && !def.writable()) {
+        Set<FieldRules.Refusal> refusals = access == Access.WRITE ? FieldRules.refusals(def) : Set.of();
+        if (refusals.contains(FieldRules.Refusal.NOT_WRITABLE)) {
             return denied(caller, schema.name(), field, "writable:false",
                     what + " denied by writable:false: the field refuses every write, the owner's included", key);
         }
-        if (access == Access.WRITE && def.transform() != null) {
+        if (refusals.contains(FieldRules.Refusal.COMPUTED)) {
             return denied(caller, schema.name(), field, "transform",
                     what + " denied: the field is computed by a transform", key);
         }

@@ -3,6 +3,7 @@ package org.datafold.core.internal.engine;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.datafold.core.api.FieldChangeEvent;
 import org.datafold.api.query.FieldChange;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;

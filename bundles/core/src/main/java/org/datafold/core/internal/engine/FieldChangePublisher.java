@@ -2,6 +2,8 @@ package org.datafold.core.internal.engine;
 
 import java.util.List;
 
+import org.datafold.core.api.FieldChangeEvent;
+
 /**
  * Receives the field changes of each committed mutation, once the commit is done (never for a
  * mutation that failed or rolled back). Implementations must not block: the mutating caller waits

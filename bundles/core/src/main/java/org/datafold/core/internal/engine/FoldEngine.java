@@ -23,7 +23,12 @@ import org.datafold.api.query.MutationResult;
 import org.datafold.api.query.Query;
 import org.datafold.api.query.QueryResult;
 import org.datafold.api.schema.FieldDefinition;
+import org.datafold.api.schema.FieldRules;
 import org.datafold.api.schema.Schema;
+import org.datafold.core.api.CommitListener;
+import org.datafold.core.api.FieldChangeEvent;
+import org.datafold.core.api.FieldStore;
+import org.datafold.core.api.WriteGuard;
 import org.datafold.core.internal.engine.FieldAccessPolicy.Access;
 import org.datafold.schema.api.SchemaRegistry;
 import org.datafold.storage.api.Repository;
@@ -85,7 +90,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
  * mutation of two fields commits may see one field before and the other after it). Schema
  * lookups are served from the registry's memory.
  */
-public final class FoldEngine {
+public final class FoldEngine implements FieldStore {
 
     static final RepositoryDescriptor<Atom> ATOMS = new RepositoryDescriptor<>("atoms", Atom.class);
     static final RepositoryDescriptor<AtomRef> ATOM_REFS = new RepositoryDescriptor<>("atom_refs", AtomRef.class);
@@ -98,11 +103,23 @@ public final class FoldEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(FoldEngine.class);
 
+    /** Listens to nothing. */
+    private static final CommitListener NO_LISTENER = new CommitListener() {
+        @Override
+        public void committing(List<FieldChangeEvent> changes, int depth) {
+        }
+
+        @Override
+        public void committed() {
+        }
+    };
+
     private final Storage storage;
     private final SchemaRegistry registry;
     private final FieldChangePublisher publisher;
     private final FieldAccessPolicy accessPolicy;
-    private final TransformHook transforms;
+    private final CommitListener commits;
+    private final WriteGuard guard;
     private final java.util.concurrent.locks.ReentrantLock[] writeLocks =
             new java.util.concurrent.locks.ReentrantLock[WRITE_STRIPES];
     private final Repository<Atom> atoms;
@@ -115,12 +132,17 @@ public final class FoldEngine {
 
     public FoldEngine(Storage storage, SchemaRegistry registry, FieldChangePublisher publisher,
             FieldAccessPolicy accessPolicy) {
-        this(storage, registry, publisher, accessPolicy, TransformHook.NONE);
+        this(storage, registry, publisher, accessPolicy, NO_LISTENER, fieldRef -> null);
     }
 
+    /**
+     * @param commits told of the changes of every commit, inside its unit of work and after it
+     * @param guard   asked about every field a mutation writes
+     */
     public FoldEngine(Storage storage, SchemaRegistry registry, FieldChangePublisher publisher,
-            FieldAccessPolicy accessPolicy, TransformHook transforms) {
-        this.transforms = Objects.requireNonNull(transforms, "transforms");
+            FieldAccessPolicy accessPolicy, CommitListener commits, WriteGuard guard) {
+        this.commits = Objects.requireNonNull(commits, "commits");
+        this.guard = Objects.requireNonNull(guard, "guard");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
@@ -184,25 +206,26 @@ public final class FoldEngine {
         Committed committed = serialized(plan, () -> storage.inTransaction(() -> {
             Committed c = write(plan);
             if (!c.events().isEmpty()) {
-                transforms.queue(c.events(), 1);
+                commits.committing(c.events(), 1);
             }
             return c;
         }));
         publish(committed.events());
-        transforms.committed();
+        commits.committed();
         return committed.result();
     }
 
     /**
-     * Writes the output of a transform run: one field (of one row), as a new atom whose source is
+     * Writes a computed value (the output of a transform run): one field (of one row), as a new atom whose source is
      * {@code source}, bypassing the checks that protect computed fields from callers. The write,
-     * {@code alsoInTransaction} and the queueing of the transforms that read the output (at
+     * {@code alsoInTransaction} and the {@link CommitListener}'s work (at
      * {@code depth + 1}) commit together.
      *
      * @param rangeKey the row, for a range schema; else null
      * @throws FoldException {@code SCHEMA_NOT_APPROVED}, {@code FIELD_NOT_FOUND},
      *         {@code INVALID_VALUE}, or a storage error; nothing is written then
      */
+    @Override
     public MutationResult writeComputed(String schemaName, String field, String rangeKey, Object value,
             String source, int depth, Runnable alsoInTransaction) {
         Schema schema = registry.approved(schemaName);
@@ -224,11 +247,11 @@ public final class FoldEngine {
         Committed committed = serialized(plan, () -> storage.inTransaction(() -> {
             alsoInTransaction.run();
             Committed c = write(plan);
-            transforms.queue(c.events(), depth + 1);
+            commits.committing(c.events(), depth + 1);
             return c;
         }));
         publish(committed.events());
-        transforms.committed();
+        commits.committed();
         return committed.result();
     }
 
@@ -236,6 +259,7 @@ public final class FoldEngine {
      * The current value of a field (of one row) by its data reference, as the Java value a query
      * returns; empty when it was never written, is deleted, or holds null.
      */
+    @Override
     public Optional<Object> currentValue(String fieldRef, String rangeKey) {
         String refKey = rangeKey == null ? fieldRef : fieldRef + "/" + rangeKey;
         Optional<AtomRef> head = refs.get(refKey);
@@ -335,18 +359,19 @@ public final class FoldEngine {
     private FieldDefinition writableField(Caller caller, Schema schema, String field) {
         FieldDefinition def = knownField(schema, field);
         Map<String, Object> context = Map.of("schema", schema.name(), "field", field);
-        if (def.transform() != null) {
+        Set<FieldRules.Refusal> refusals = FieldRules.refusals(def);
+        if (refusals.contains(FieldRules.Refusal.COMPUTED)) {
             throw new FoldException(ErrorCode.FIELD_NOT_WRITABLE, "field " + schema.name() + "." + field
                     + " is computed by a transform and cannot be written", context, null);
         }
-        if (!def.writable()) {
+        if (refusals.contains(FieldRules.Refusal.NOT_WRITABLE)) {
             throw new FoldException(ErrorCode.FIELD_NOT_WRITABLE, "field " + schema.name() + "." + field
                     + " is not writable", context, null);
         }
-        String computedBy = def.refAtomUuid() == null ? null : transforms.computedBy(def.refAtomUuid());
-        if (computedBy != null) {
+        String refusal = def.refAtomUuid() == null ? null : guard.refusal(def.refAtomUuid());
+        if (refusal != null) {
             throw new FoldException(ErrorCode.FIELD_NOT_WRITABLE, "field " + schema.name() + "." + field
-                    + " is computed by transform " + computedBy + " and cannot be written", context, null);
+                    + " is " + refusal + " and cannot be written", context, null);
         }
         Optional<String> denial = accessPolicy.denial(caller, schema, field, Access.WRITE);
         if (denial.isPresent()) {
@@ -357,8 +382,8 @@ public final class FoldEngine {
     }
 
     private boolean isWritable(FieldDefinition def) {
-        return def.writable() && def.transform() == null
-                && (def.refAtomUuid() == null || transforms.computedBy(def.refAtomUuid()) == null);
+        return FieldRules.writable(def)
+                && (def.refAtomUuid() == null || guard.refusal(def.refAtomUuid()) == null);
     }
 
     private Committed write(Plan plan) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.datafold.core.api.FieldChangeEvent;
 import org.datafold.api.query.AtomVersion;
 import org.datafold.api.query.Caller;
 import org.datafold.api.query.FieldOutcome;
@@ -21,37 +22,41 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real JE storage in a temporary folder, an in-memory registry and an engine recording its events. */
-abstract class EngineFixture {
+/**
+ * A real JE storage in a temporary folder, an in-memory registry and an engine recording its events.
+ * Shared, with the other test helpers of this package, through the test jar (the transforms bundle
+ * runs its transforms on this engine).
+ */
+public abstract class EngineFixture {
 
-    static final Caller OWNER = Caller.localOwner();
+    protected static final Caller OWNER = Caller.localOwner();
 
     @TempDir
-    Path dir;
+    protected Path dir;
 
-    JeStorage storage;
-    TestRegistry registry = new TestRegistry();
+    protected JeStorage storage;
+    protected TestRegistry registry = new TestRegistry();
     /** Every batch of field changes published, in order. */
-    final List<List<FieldChangeEvent>> published = Collections.synchronizedList(new ArrayList<>());
-    FoldEngine engine;
+    protected final List<List<FieldChangeEvent>> published = Collections.synchronizedList(new ArrayList<>());
+    protected FoldEngine engine;
 
     @BeforeEach
-    void openEngine() {
+    protected void openEngine() {
         storage = new JeStorage(TestStorageConfig.in(dir));
         engine = newEngine(FieldAccessPolicy.ALLOW_ALL);
     }
 
     @AfterEach
-    void closeStorage() {
+    protected void closeStorage() {
         storage.close();
     }
 
-    FoldEngine newEngine(FieldAccessPolicy policy) {
+    protected FoldEngine newEngine(FieldAccessPolicy policy) {
         return new FoldEngine(storage, registry, published::add, policy);
     }
 
     /** An ordered map of alternating keys and values. */
-    static Map<String, Object> values(Object... keysAndValues) {
+    protected static Map<String, Object> values(Object... keysAndValues) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             map.put((String) keysAndValues[i], keysAndValues[i + 1]);
@@ -59,37 +64,37 @@ abstract class EngineFixture {
         return map;
     }
 
-    MutationResult create(String schema, Object... keysAndValues) {
+    protected MutationResult create(String schema, Object... keysAndValues) {
         return engine.mutate(OWNER, new Mutation(schema, Mutation.Type.CREATE, values(keysAndValues)));
     }
 
-    MutationResult update(String schema, Object... keysAndValues) {
+    protected MutationResult update(String schema, Object... keysAndValues) {
         return engine.mutate(OWNER, new Mutation(schema, Mutation.Type.UPDATE, values(keysAndValues)));
     }
 
-    MutationResult delete(String schema, Object... keysAndValues) {
+    protected MutationResult delete(String schema, Object... keysAndValues) {
         return engine.mutate(OWNER, new Mutation(schema, Mutation.Type.DELETE, values(keysAndValues)));
     }
 
     /** The outcome of one field of a single schema. */
-    FieldOutcome outcome(String schema, String field) {
+    protected FieldOutcome outcome(String schema, String field) {
         QueryResult result = engine.query(OWNER, Query.of(schema, List.of(field)));
         assertThat(result.rows()).hasSize(1);
         return result.rows().get(0).fields().get(field);
     }
 
     /** The value of one field of a single schema, which must have one. */
-    Object value(String schema, String field) {
+    protected Object value(String schema, String field) {
         FieldOutcome outcome = outcome(schema, field);
         assertThat(outcome.status()).isEqualTo(FieldOutcome.Status.OK);
         return outcome.value();
     }
 
-    List<AtomVersion> history(String schema, String field, String rangeKey) {
+    protected List<AtomVersion> history(String schema, String field, String rangeKey) {
         return engine.history(OWNER, schema, field, rangeKey, 1000);
     }
 
-    static List<Object> contents(List<AtomVersion> versions) {
+    protected static List<Object> contents(List<AtomVersion> versions) {
         List<Object> out = new ArrayList<>();
         for (AtomVersion v : versions) {
             out.add(v.content());

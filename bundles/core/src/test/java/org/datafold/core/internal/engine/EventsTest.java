@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.datafold.core.api.FieldChangeEvent;
 import org.datafold.api.FoldException;
 import org.datafold.api.query.Caller;
 import org.datafold.api.query.FieldChange;

@@ -13,7 +13,6 @@ import org.datafold.api.query.Query;
 import org.datafold.api.schema.SchemaInfo;
 import org.datafold.api.schema.SchemaState;
 import org.datafold.permissions.internal.PermissionServiceImpl;
-import org.datafold.core.internal.transform.TransformRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,6 @@ class FoldNodeServiceTest extends EngineFixture {
 
     @AfterEach
     void stopPermissions() {
-        node.deactivate();
         permissions.close();
     }
 
@@ -34,7 +32,7 @@ class FoldNodeServiceTest extends EngineFixture {
     void service() {
         registry.add(TestSchemas.single("Person").field("name").build(), SchemaState.AVAILABLE);
         permissions = new PermissionServiceImpl(new TestPermissionsConfig(-1), storage);
-        node = new FoldNodeService(storage, registry, permissions, TransformRuntime.Settings.defaults());
+        node = new FoldNodeService(storage, registry, permissions);
     }
 
     @Test

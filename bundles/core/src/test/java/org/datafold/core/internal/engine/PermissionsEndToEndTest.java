@@ -20,7 +20,6 @@ import org.datafold.api.schema.PermissionPolicy.Policy;
 import org.datafold.api.schema.SchemaState;
 import org.datafold.permissions.internal.PermissionServiceImpl;
 import org.datafold.storage.internal.JeStorage;
-import org.datafold.core.internal.transform.TransformRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,12 +49,11 @@ class PermissionsEndToEndTest extends EngineFixture {
 
     private void startNode() {
         permissions = new PermissionServiceImpl(new TestPermissionsConfig(-1), storage);
-        node = new FoldNodeService(storage, registry, permissions, TransformRuntime.Settings.defaults());
+        node = new FoldNodeService(storage, registry, permissions);
     }
 
     @AfterEach
     void stopPermissions() {
-        node.deactivate();
         permissions.close();
     }
 
@@ -127,7 +125,6 @@ class PermissionsEndToEndTest extends EngineFixture {
     void theOwnerKeySurvivesARestartWithMode0600AndActsAsTheOwner() throws Exception {
         String owner = permissions.ownerKey();
         permissions.trust(KEY, 1, "phone");
-        node.deactivate();
         permissions.close();
         storage.close();
 

@@ -19,18 +19,18 @@ import org.datafold.schema.api.SchemaRegistry;
  * An in-memory schema registry: schemas are added with their state and data references already
  * set (see {@link TestSchemas}); loading JSON and discovery are not supported.
  */
-final class TestRegistry implements SchemaRegistry {
+public final class TestRegistry implements SchemaRegistry {
 
     private final Map<String, SchemaInfo> schemas = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
-    TestRegistry add(Schema schema, SchemaState state) {
+    public TestRegistry add(Schema schema, SchemaState state) {
         schemas.put(schema.name(), new SchemaInfo(schema, state, "test"));
         generation.incrementAndGet();
         return this;
     }
 
-    TestRegistry approved(Schema... approved) {
+    public TestRegistry approved(Schema... approved) {
         for (Schema s : approved) {
             add(s, SchemaState.APPROVED);
         }

@@ -17,7 +17,7 @@ import org.datafold.api.schema.TransformDefinition;
 import org.datafold.api.schema.TrustDistanceScaling;
 
 /** Builds approved schemas as the registry hands them to the engine: every field with a data reference. */
-final class TestSchemas {
+public final class TestSchemas {
 
     private static final PermissionPolicy OPEN = new PermissionPolicy(Policy.NO_REQUIREMENT, Policy.NO_REQUIREMENT,
             Map.of(), Map.of());
@@ -35,17 +35,17 @@ final class TestSchemas {
     }
 
     /** A single schema. */
-    static TestSchemas single(String name) {
+    public static TestSchemas single(String name) {
         return new TestSchemas(name, SchemaType.SINGLE, FieldType.SINGLE);
     }
 
     /** A range schema keyed by {@code rangeKey}, which is added as its first field. */
-    static TestSchemas range(String name, String rangeKey) {
+    public static TestSchemas range(String name, String rangeKey) {
         return new TestSchemas(name, SchemaType.range(rangeKey), FieldType.RANGE).field(rangeKey);
     }
 
     /** Writable fields, each with a fresh data reference. */
-    TestSchemas field(String... names) {
+    public TestSchemas field(String... names) {
         for (String n : names) {
             fields.put(n, definition(true, null, newRef(), Map.of()));
         }
@@ -53,38 +53,38 @@ final class TestSchemas {
     }
 
     /** A writable field with the given read and write policies. */
-    TestSchemas secured(String field, Policy read, Policy write) {
+    public TestSchemas secured(String field, Policy read, Policy write) {
         fields.put(field, new FieldDefinition(fieldType, new PermissionPolicy(read, write, Map.of(), Map.of()), FREE,
                 Map.of(), null, true, newRef()));
         return this;
     }
 
-    TestSchemas readOnly(String field) {
+    public TestSchemas readOnly(String field) {
         fields.put(field, definition(false, null, newRef(), Map.of()));
         return this;
     }
 
-    TestSchemas transformed(String field) {
+    public TestSchemas transformed(String field) {
         fields.put(field, definition(true, new TransformDefinition(List.of("Other.input"), "input", name + "." + field),
                 newRef(), Map.of()));
         return this;
     }
 
     /** A field computed by a declarative transform from {@code inputs} ({@code writable: false}). */
-    TestSchemas computed(String field, String logic, String... inputs) {
+    public TestSchemas computed(String field, String logic, String... inputs) {
         fields.put(field, definition(false, new TransformDefinition(List.of(inputs), logic, name + "." + field),
                 newRef(), Map.of()));
         return this;
     }
 
     /** A field mapped to {@code target.targetField}: it carries that field's data reference. */
-    TestSchemas mapped(String field, Schema target, String targetField) {
+    public TestSchemas mapped(String field, Schema target, String targetField) {
         fields.put(field, definition(true, null, target.field(targetField).refAtomUuid(),
                 Map.of(target.name(), targetField)));
         return this;
     }
 
-    Schema build() {
+    public Schema build() {
         return new Schema(name, type, fields, new SchemaPaymentConfig(1.0, 0), "hash-" + name);
     }
 

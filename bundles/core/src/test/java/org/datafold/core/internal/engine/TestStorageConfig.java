@@ -6,15 +6,15 @@ import java.nio.file.Path;
 import org.datafold.storage.internal.StorageConfig;
 
 /** A storage configuration for tests (the component property type is an annotation interface). */
-record TestStorageConfig(String dataDir, Durability durability, int cacheSizeMb, long lockTimeoutMs,
+public record TestStorageConfig(String dataDir, Durability durability, int cacheSizeMb, long lockTimeoutMs,
         int maxRetries) implements StorageConfig {
 
     /** Small cache, buffered commits (tests do not need the fsync), in {@code dir}. */
-    static TestStorageConfig in(Path dir) {
+    public static TestStorageConfig in(Path dir) {
         return new TestStorageConfig(dir.toString(), Durability.NO_SYNC, 16, 500, 10);
     }
 
-    TestStorageConfig withDurability(Durability value) {
+    public TestStorageConfig withDurability(Durability value) {
         return new TestStorageConfig(dataDir, value, cacheSizeMb, lockTimeoutMs, maxRetries);
     }
 
