@@ -124,6 +124,7 @@ public final class FoldEngine implements FieldStore {
             new java.util.concurrent.locks.ReentrantLock[WRITE_STRIPES];
     private final Repository<Atom> atoms;
     private final Repository<AtomRef> refs;
+    private final FieldReader reader;
 
     /** An engine that lets every caller read and write every field. */
     public FoldEngine(Storage storage, SchemaRegistry registry, FieldChangePublisher publisher) {
@@ -152,6 +153,7 @@ public final class FoldEngine implements FieldStore {
         }
         this.atoms = storage.repository(ATOMS);
         this.refs = storage.repository(ATOM_REFS);
+        this.reader = new FieldReader(registry, accessPolicy, atoms, refs);
     }
 
     // ================================================================ mutations
@@ -199,8 +201,8 @@ public final class FoldEngine implements FieldStore {
      *         {@code INVALID_VALUE}, {@code NO_VALUE}, or a storage error; nothing is written then
      */
     public MutationResult mutate(Caller caller, Mutation mutation) {
-        requireArgument(caller != null, "caller must not be null");
-        requireArgument(mutation != null, "mutation must not be null");
+        EngineChecks.requireArgument(caller != null, "caller must not be null");
+        EngineChecks.requireArgument(mutation != null, "mutation must not be null");
         Schema schema = registry.approved(mutation.schema());
         Plan plan = plan(caller, schema, mutation);
         Committed committed = serialized(plan, () -> storage.inTransaction(() -> {
@@ -229,16 +231,16 @@ public final class FoldEngine implements FieldStore {
     public MutationResult writeComputed(String schemaName, String field, String rangeKey, Object value,
             String source, int depth, Runnable alsoInTransaction) {
         Schema schema = registry.approved(schemaName);
-        FieldDefinition def = knownField(schema, field);
-        String ref = requireRef(schema, field, def);
+        FieldDefinition def = EngineChecks.knownField(schema, field);
+        String ref = EngineChecks.requireRef(schema, field, def);
         String refKey;
         if (schema.type().isRange()) {
-            requireArgument(rangeKey != null && !rangeKey.isBlank(), schemaName + " is a range schema: the output of a"
+            EngineChecks.requireArgument(rangeKey != null && !rangeKey.isBlank(), schemaName + " is a range schema: the output of a"
                     + " transform needs a row key");
-            refKey = ref + "/" + checkedRangeKey(schemaName, field, com.fasterxml.jackson.databind.node.TextNode
-                    .valueOf(rangeKey));
+            refKey = AtomKey.of(ref, checkedRangeKey(schemaName, field,
+                    com.fasterxml.jackson.databind.node.TextNode.valueOf(rangeKey))).storageKey();
         } else {
-            requireArgument(rangeKey == null, schemaName + " is a single schema: it has no rows");
+            EngineChecks.requireArgument(rangeKey == null, schemaName + " is a single schema: it has no rows");
             refKey = ref;
         }
         JsonNode content = JsonValues.toJson(value, schemaName, field);
@@ -261,13 +263,23 @@ public final class FoldEngine implements FieldStore {
      */
     @Override
     public Optional<Object> currentValue(String fieldRef, String rangeKey) {
-        String refKey = rangeKey == null ? fieldRef : fieldRef + "/" + rangeKey;
-        Optional<AtomRef> head = refs.get(refKey);
-        if (head.isEmpty() || head.get().deleted()) {
-            return Optional.empty();
-        }
-        JsonNode content = atom(head.get().atomUuid()).content();
-        return content == null || content.isNull() ? Optional.empty() : Optional.of(JsonValues.toJava(content));
+        return reader.currentValue(fieldRef, rangeKey);
+    }
+
+    /**
+     * The latest value of each requested field: one row for a single schema, one row per
+     * selected range key (in key order) for a range schema (see {@link FieldReader#query}).
+     */
+    public QueryResult query(Caller caller, Query query) {
+        return reader.query(caller, query);
+    }
+
+    /**
+     * The versions of one field (of one row, for a range schema), newest first, at most
+     * {@code limit}; empty when the field was never written (see {@link FieldReader#history}).
+     */
+    public List<AtomVersion> history(Caller caller, String schemaName, String field, String rangeKey, int limit) {
+        return reader.history(caller, schemaName, field, rangeKey, limit);
     }
 
     private Plan plan(Caller caller, Schema schema, Mutation mutation) {
@@ -301,7 +313,7 @@ public final class FoldEngine implements FieldStore {
             }
             FieldDefinition def = writableField(caller, schema, field);
             String ref = def.refAtomUuid();
-            String refKey = rangeKey == null ? ref : ref + "/" + rangeKey;
+            String refKey = AtomKey.of(ref, rangeKey).storageKey();
             switch (mutation.type()) {
                 case CREATE, UPDATE -> {
                     JsonNode content = isKeyField ? rangeKeyValue : JsonValues.toJson(e.getValue(), name, field);
@@ -317,8 +329,8 @@ public final class FoldEngine implements FieldStore {
             for (Map.Entry<String, FieldDefinition> f : schema.fields().entrySet()) {
                 FieldDefinition def = f.getValue();
                 if (isWritable(def) && accessPolicy.denial(caller, schema, f.getKey(), Access.WRITE).isEmpty()) {
-                    String ref = requireRef(schema, f.getKey(), def);
-                    writes.add(deletion(f.getKey(), ref, ref + "/" + rangeKey, Condition.IF_ANY_VALUE));
+                    String ref = EngineChecks.requireRef(schema, f.getKey(), def);
+                    writes.add(deletion(f.getKey(), ref, AtomKey.of(ref, rangeKey).storageKey(), Condition.IF_ANY_VALUE));
                 }
             }
         }
@@ -357,7 +369,7 @@ public final class FoldEngine implements FieldStore {
     }
 
     private FieldDefinition writableField(Caller caller, Schema schema, String field) {
-        FieldDefinition def = knownField(schema, field);
+        FieldDefinition def = EngineChecks.knownField(schema, field);
         Map<String, Object> context = Map.of("schema", schema.name(), "field", field);
         Set<FieldRules.Refusal> refusals = FieldRules.refusals(def);
         if (refusals.contains(FieldRules.Refusal.COMPUTED)) {
@@ -377,7 +389,7 @@ public final class FoldEngine implements FieldStore {
         if (denial.isPresent()) {
             throw new FoldException(ErrorCode.PERMISSION_DENIED, denial.get(), context, null);
         }
-        requireRef(schema, field, def);
+        EngineChecks.requireRef(schema, field, def);
         return def;
     }
 
@@ -477,230 +489,4 @@ public final class FoldEngine implements FieldStore {
         }
     }
 
-    // ================================================================ queries
-
-    /** A requested field: its data reference, or the outcome it gets without reading. */
-    private record Requested(String name, String ref, FieldOutcome fixed) {
-    }
-
-    /**
-     * The latest value of each requested field: one row for a single schema, one row per
-     * selected range key (in key order) for a range schema. An unknown or denied field gets its
-     * own outcome; only an unknown or unapproved schema, or a malformed query, fails the call.
-     */
-    public QueryResult query(Caller caller, Query query) {
-        requireArgument(caller != null, "caller must not be null");
-        requireArgument(query != null, "query must not be null");
-        Schema schema = registry.approved(query.schema());
-        requireArgument(!query.fields().isEmpty(), "a query of " + schema.name() + " needs at least one field");
-        requireArgument(!query.includeHistory() || query.historyLimit() >= 1,
-                "historyLimit must be at least 1 when includeHistory is set (was " + query.historyLimit() + ")");
-        int historyLimit = query.includeHistory() ? query.historyLimit() : 0;
-
-        List<Requested> requested = new ArrayList<>(query.fields().size());
-        Set<String> seen = new LinkedHashSet<>();
-        for (String name : query.fields()) {
-            requireArgument(name != null, "field names must not be null");
-            if (seen.add(name)) {
-                requested.add(resolve(caller, schema, name));
-            }
-        }
-
-        if (!schema.type().isRange()) {
-            requireArgument(query.filter() == null, schema.name() + " is a single schema: a range filter does not apply");
-            Map<String, FieldOutcome> fields = new LinkedHashMap<>();
-            for (Requested r : requested) {
-                fields.put(r.name(), r.fixed() != null ? r.fixed() : read(refs.get(r.ref()).orElse(null), historyLimit));
-            }
-            return new QueryResult(schema.name(), List.of(new QueryResult.Row(null, fields)));
-        }
-
-        TreeMap<String, Map<String, AtomRef>> rows = findRows(schema, requested, RowSelection.of(query.filter()));
-        List<QueryResult.Row> result = new ArrayList<>(rows.size());
-        for (Map.Entry<String, Map<String, AtomRef>> row : rows.entrySet()) {
-            Map<String, FieldOutcome> fields = new LinkedHashMap<>();
-            for (Requested r : requested) {
-                fields.put(r.name(), r.fixed() != null ? r.fixed() : read(row.getValue().get(r.ref()), historyLimit));
-            }
-            result.add(new QueryResult.Row(row.getKey(), fields));
-        }
-        return new QueryResult(schema.name(), result);
-    }
-
-    private Requested resolve(Caller caller, Schema schema, String name) {
-        FieldDefinition def = schema.field(name);
-        if (def == null) {
-            return new Requested(name, null, FieldOutcome.error(ErrorCode.FIELD_NOT_FOUND,
-                    "schema " + schema.name() + " has no field '" + name + "'"));
-        }
-        // The one place where a per-field read decision is made.
-        Optional<String> denial = accessPolicy.denial(caller, schema, name, Access.READ);
-        if (denial.isPresent()) {
-            return new Requested(name, null, FieldOutcome.denied(denial.get()));
-        }
-        return new Requested(name, requireRef(schema, name, def), null);
-    }
-
-    /**
-     * The selected rows of a range schema, in key order, each with the heads found for the range
-     * key field and the readable requested fields. A row exists when any of them has a value in it.
-     */
-    private TreeMap<String, Map<String, AtomRef>> findRows(Schema schema, List<Requested> requested,
-            RowSelection selection) {
-        Set<String> rowRefs = new LinkedHashSet<>();
-        String keyField = schema.type().rangeKey();
-        FieldDefinition keyDef = keyField == null ? null : schema.field(keyField);
-        if (keyDef != null && keyDef.refAtomUuid() != null) {
-            rowRefs.add(keyDef.refAtomUuid());
-        }
-        for (Requested r : requested) {
-            if (r.ref() != null) {
-                rowRefs.add(r.ref());
-            }
-        }
-        TreeMap<String, Map<String, AtomRef>> rows = new TreeMap<>(RowSelection.KEY_ORDER);
-        if (selection.isExact()) {
-            for (String key : selection.exactKeys()) {
-                if (!isStorableKeyPart(key)) {
-                    continue; // no row can have it
-                }
-                for (String ref : rowRefs) {
-                    AtomRef head = refs.get(ref + "/" + key).orElse(null);
-                    if (head != null) {
-                        rows.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(ref, head);
-                    }
-                }
-            }
-            return rows;
-        }
-        if (!isStorableKeyPart(selection.scanPrefix())) {
-            return rows;
-        }
-        for (String ref : rowRefs) {
-            String refPrefix = ref + "/";
-            for (Repository.Entry<AtomRef> e : refs.scanPrefix(refPrefix + selection.scanPrefix())) {
-                String key = e.key().substring(refPrefix.length());
-                if (selection.matches(key)) {
-                    rows.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(ref, e.value());
-                }
-            }
-        }
-        return rows;
-    }
-
-    /** Whether a range key (or a prefix of one) could be part of a stored key. */
-    private static boolean isStorableKeyPart(String key) {
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return false;
-            }
-        }
-        return key.length() <= MAX_RANGE_KEY_BYTES
-                && key.getBytes(StandardCharsets.UTF_8).length <= MAX_RANGE_KEY_BYTES;
-    }
-
-    /** The outcome of one field from its head: its latest value, with its history if asked. */
-    private FieldOutcome read(AtomRef head, int historyLimit) {
-        if (head == null) {
-            return FieldOutcome.noValue();
-        }
-        try {
-            Atom atom = atom(head.atomUuid());
-            List<AtomVersion> history = historyLimit > 0 ? walk(atom, historyLimit) : List.of();
-            return FieldOutcome.ok(JsonValues.toJava(atom.content()), atom.uuid(), history);
-        } catch (FoldException e) {
-            if (e.code() == ErrorCode.STORAGE_CORRUPTED) {
-                return FieldOutcome.error(e.code(), e.getMessage());
-            }
-            throw e;
-        }
-    }
-
-    // ================================================================ history
-
-    /**
-     * The versions of one field (of one row, for a range schema), newest first, at most
-     * {@code limit}; empty when the field was never written.
-     */
-    public List<AtomVersion> history(Caller caller, String schemaName, String field, String rangeKey, int limit) {
-        requireArgument(caller != null, "caller must not be null");
-        requireArgument(schemaName != null, "schema must not be null");
-        requireArgument(field != null, "field must not be null");
-        requireArgument(limit >= 1, "limit must be at least 1 (was " + limit + ")");
-        Schema schema = registry.approved(schemaName);
-        FieldDefinition def = knownField(schema, field);
-        Optional<String> denial = accessPolicy.denial(caller, schema, field, Access.READ);
-        if (denial.isPresent()) {
-            throw new FoldException(ErrorCode.PERMISSION_DENIED, denial.get(),
-                    Map.of("schema", schema.name(), "field", field), null);
-        }
-        String ref = requireRef(schema, field, def);
-        String refKey;
-        if (schema.type().isRange()) {
-            if (rangeKey == null || rangeKey.isBlank()) {
-                throw new FoldException(ErrorCode.INVALID_VALUE, "the history of " + schema.name() + "." + field
-                        + " needs a non-blank range key (" + schema.name() + " is a range schema)",
-                        Map.of("schema", schema.name(), "field", field), null);
-            }
-            if (!isStorableKeyPart(rangeKey)) {
-                return List.of();
-            }
-            refKey = ref + "/" + rangeKey;
-        } else {
-            requireArgument(rangeKey == null, schema.name() + " is a single schema: it has no range key");
-            refKey = ref;
-        }
-        Optional<AtomRef> head = refs.get(refKey);
-        return head.isEmpty() ? List.of() : walk(atom(head.get().atomUuid()), limit);
-    }
-
-    /** The chain of versions from {@code newest}, following {@code prevAtomUuid}, at most {@code limit}. */
-    private List<AtomVersion> walk(Atom newest, int limit) {
-        List<AtomVersion> versions = new ArrayList<>(Math.min(limit, 16));
-        Atom atom = newest;
-        while (true) {
-            versions.add(atom.toVersion());
-            if (versions.size() >= limit || atom.prevAtomUuid() == null) {
-                return versions;
-            }
-            atom = atom(atom.prevAtomUuid());
-        }
-    }
-
-    private Atom atom(String uuid) {
-        return atoms.get(uuid).orElseThrow(() -> new FoldException(ErrorCode.STORAGE_CORRUPTED,
-                "atom " + uuid + " is referenced but missing", Map.of("repository", ATOMS.name(), "key", uuid), null));
-    }
-
-    // ================================================================ helpers
-
-    private static FieldDefinition knownField(Schema schema, String field) {
-        FieldDefinition def = field == null ? null : schema.field(field);
-        if (def == null) {
-            Map<String, Object> context = new LinkedHashMap<>();
-            context.put("schema", schema.name());
-            context.put("field", String.valueOf(field));
-            throw new FoldException(ErrorCode.FIELD_NOT_FOUND,
-                    "schema " + schema.name() + " has no field '" + field + "'", context, null);
-        }
-        return def;
-    }
-
-    private static String requireRef(Schema schema, String field, FieldDefinition def) {
-        String ref = def.refAtomUuid();
-        if (ref == null || ref.isEmpty()) {
-            throw new FoldException(ErrorCode.INTERNAL, "approved field " + schema.name() + "." + field
-                    + " has no data reference", Map.of("schema", schema.name(), "field", field), null);
-        }
-        return ref;
-    }
-
-    private static void requireArgument(boolean condition, String message) {
-        if (!condition) {
-            throw new FoldException(ErrorCode.INVALID_ARGUMENT, message);
-        }
-    }
 }
