@@ -25,6 +25,8 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.ProbeBuilder;
+import org.ops4j.pax.exam.TestProbeBuilder;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -48,6 +50,12 @@ public class HotDeployIT {
     @Configuration
     public Option[] config() {
         return NodeOptions.node("hotdeploy");
+    }
+
+    /** The probe uses the storage API, which is exported for platform bundles only. */
+    @ProbeBuilder
+    public TestProbeBuilder probe(TestProbeBuilder probe) {
+        return PlatformProbe.of(probe);
     }
 
     @Before

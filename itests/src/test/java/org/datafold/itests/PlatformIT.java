@@ -23,6 +23,8 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.ProbeBuilder;
+import org.ops4j.pax.exam.TestProbeBuilder;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -52,6 +54,12 @@ public class PlatformIT {
     @Configuration
     public Option[] config() {
         return NodeOptions.node("platform");
+    }
+
+    /** The probe uses the storage API, which is exported for platform bundles only. */
+    @ProbeBuilder
+    public TestProbeBuilder probe(TestProbeBuilder probe) {
+        return PlatformProbe.of(probe);
     }
 
     @Before

@@ -8,18 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+
+import org.datafold.support.keys.Ed25519Keys;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,10 +33,6 @@ public final class ClientKey {
     /** The {@code type} of a key file. */
     public static final String TYPE = "ed25519";
 
-    private static final String ALGORITHM = "Ed25519";
-    private static final int RAW_BYTES = 32;
-    /** The DER prefix of an Ed25519 SubjectPublicKeyInfo, followed by the 32 raw bytes. */
-    private static final byte[] X509_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrivateKey privateKey;
@@ -51,16 +42,12 @@ public final class ClientKey {
     private ClientKey(PrivateKey privateKey, PublicKey publicKey) {
         this.privateKey = privateKey;
         this.publicKey = publicKey;
-        this.publicKeyText = Base64.getEncoder().encodeToString(raw(publicKey));
+        this.publicKeyText = Ed25519Keys.encode(Ed25519Keys.raw(publicKey));
     }
 
     /** A new random key pair. */
     public static ClientKey generate() {
-        try {
-            return of(KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK has no Ed25519", e);
-        }
+        return of(Ed25519Keys.generate());
     }
 
     /**
@@ -109,15 +96,14 @@ public final class ClientKey {
             throw new IllegalArgumentException("key file " + file + " needs private_key and public_key");
         }
         try {
-            KeyFactory factory = KeyFactory.getInstance(ALGORITHM);
-            PrivateKey privateKey = factory.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(priv)));
-            PublicKey publicKey = factory.generatePublic(new X509EncodedKeySpec(x509(decodePublic(pub))));
+            PrivateKey privateKey = Ed25519Keys.privateKey(Base64.getDecoder().decode(priv));
+            PublicKey publicKey = Ed25519Keys.publicKey(Ed25519Keys.decode(pub));
             ClientKey key = new ClientKey(privateKey, publicKey);
             key.checkPair();
             return key;
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("key file " + file + " does not hold a valid Ed25519 key pair: "
-                    + (e instanceof IllegalArgumentException ? e.getMessage() : e.getClass().getSimpleName()));
+                    + e.getMessage());
         }
     }
 
@@ -167,27 +153,18 @@ public final class ClientKey {
 
     /** An Ed25519 signature of the bytes. */
     public byte[] sign(byte[] message) {
-        try {
-            Signature s = Signature.getInstance(ALGORITHM);
-            s.initSign(privateKey);
-            s.update(message);
-            return s.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign with Ed25519", e);
-        }
+        return Ed25519Keys.sign(privateKey, message);
     }
 
     /** Whether {@code signature} is a valid signature of {@code message} by {@code publicKey} (base64 raw). */
     public static boolean verify(String publicKey, byte[] message, byte[] signature) {
+        byte[] raw;
         try {
-            PublicKey key = KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(x509(decodePublic(publicKey))));
-            Signature s = Signature.getInstance(ALGORITHM);
-            s.initVerify(key);
-            s.update(message);
-            return s.verify(signature);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            raw = Ed25519Keys.decode(publicKey);
+        } catch (IllegalArgumentException e) {
             return false;
         }
+        return Ed25519Keys.verify(raw, message, signature);
     }
 
     @Override
@@ -196,36 +173,12 @@ public final class ClientKey {
     }
 
     private void checkPair() {
-        byte[] probe = "datafold-client key check".getBytes(StandardCharsets.UTF_8);
-        if (!verify(publicKeyText, probe, sign(probe))) {
+        if (!Ed25519Keys.matches(privateKey, publicKey)) {
             throw new IllegalArgumentException("the private and public keys do not belong together");
         }
     }
 
     private static boolean isEd25519(String algorithm) {
         return "Ed25519".equalsIgnoreCase(algorithm) || "EdDSA".equalsIgnoreCase(algorithm);
-    }
-
-    private static byte[] raw(PublicKey key) {
-        byte[] der = key.getEncoded();
-        return Arrays.copyOfRange(der, der.length - RAW_BYTES, der.length);
-    }
-
-    private static byte[] decodePublic(String text) {
-        String t = text.strip();
-        if (t.regionMatches(true, 0, "ed25519:", 0, 8)) {
-            t = t.substring(8);
-        }
-        byte[] raw = Base64.getDecoder().decode(t);
-        if (raw.length != RAW_BYTES) {
-            throw new IllegalArgumentException("an Ed25519 public key has 32 bytes, this one has " + raw.length);
-        }
-        return raw;
-    }
-
-    private static byte[] x509(byte[] raw) {
-        byte[] der = Arrays.copyOf(X509_PREFIX, X509_PREFIX.length + RAW_BYTES);
-        System.arraycopy(raw, 0, der, X509_PREFIX.length, RAW_BYTES);
-        return der;
     }
 }

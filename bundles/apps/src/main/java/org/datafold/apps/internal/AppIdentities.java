@@ -1,10 +1,7 @@
 package org.datafold.apps.internal;
 
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,7 +20,6 @@ final class AppIdentities {
             new RepositoryDescriptor<>("apps.identities", AppIdentity.class);
 
     private static final Logger LOG = LoggerFactory.getLogger(AppIdentities.class);
-    private static final int RAW_KEY_BYTES = 32;
 
     private final Repository<AppIdentity> repository;
     private final Clock clock;
@@ -57,15 +53,8 @@ final class AppIdentities {
     }
 
     private AppIdentity generate(String appId) {
-        KeyPair pair;
-        try {
-            pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 is missing from the JDK", e);
-        }
-        byte[] x509 = pair.getPublic().getEncoded();
-        String publicKey = Base64.getEncoder().encodeToString(
-                Arrays.copyOfRange(x509, x509.length - RAW_KEY_BYTES, x509.length));
+        KeyPair pair = PublicKeys.generate();
+        String publicKey = PublicKeys.of(pair.getPublic());
         String privateKey = Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
         return new AppIdentity(appId, publicKey, privateKey, clock.instant());
     }

@@ -26,26 +26,16 @@ class AppRegistryTest extends StorageFixture {
     }
 
     @Test
-    void theStoredPairHoldsAWorkingPrivateKey() throws Exception {
+    void theStoredPairHoldsAWorkingPrivateKey() {
         App app = add(10, "notes");
         AppIdentity id = new AppIdentities(storage, CLOCK).find("notes").orElseThrow();
         assertThat(id.publicKey()).isEqualTo(app.publicKey());
         assertThat(id.createdAt()).isEqualTo(CLOCK.instant());
         assertThat(id.toString()).doesNotContain(id.privateKey()).doesNotContain(id.publicKey());
 
-        var kf = java.security.KeyFactory.getInstance("Ed25519");
-        var priv = kf.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(
-                java.util.Base64.getDecoder().decode(id.privateKey())));
-        var sig = java.security.Signature.getInstance("Ed25519");
-        sig.initSign(priv);
-        sig.update(new byte[] { 1, 2, 3 });
-        byte[] signature = sig.sign();
-        byte[] prefix = java.util.HexFormat.of().parseHex("302a300506032b6570032100");
-        byte[] x509 = java.util.Arrays.copyOf(prefix, 44);
-        System.arraycopy(PublicKeys.decode(app.publicKey()), 0, x509, 12, 32);
-        sig.initVerify(kf.generatePublic(new java.security.spec.X509EncodedKeySpec(x509)));
-        sig.update(new byte[] { 1, 2, 3 });
-        assertThat(sig.verify(signature)).isTrue();
+        var priv = PublicKeys.privateKey(java.util.Base64.getDecoder().decode(id.privateKey()));
+        byte[] message = { 1, 2, 3 };
+        assertThat(PublicKeys.verify(app.publicKey(), message, PublicKeys.sign(priv, message))).isTrue();
     }
 
     @Test

@@ -9,17 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 
@@ -59,16 +51,15 @@ final class OwnerKey {
                 return load(privateFile, publicFile);
             }
             return create(dir, privateFile, publicFile);
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (IOException e) {
             throw new FoldException(ErrorCode.INTERNAL, "cannot load or create the owner key: " + e,
                     Map.of("file", privateFile.toString()), e);
         }
     }
 
-    private static OwnerKey create(Path dir, Path privateFile, Path publicFile)
-            throws IOException, GeneralSecurityException {
-        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        String pub = rawPublicKey(pair.getPublic().getEncoded());
+    private static OwnerKey create(Path dir, Path privateFile, Path publicFile) throws IOException {
+        KeyPair pair = PublicKeys.generate();
+        String pub = PublicKeys.of(pair.getPublic());
         // The public key first: a private key without its public key cannot be used.
         Path pubTemp = dir.resolve(PUBLIC_FILE + ".tmp");
         Files.deleteIfExists(pubTemp);
@@ -101,7 +92,7 @@ final class OwnerKey {
         }
     }
 
-    private static OwnerKey load(Path privateFile, Path publicFile) throws IOException, GeneralSecurityException {
+    private static OwnerKey load(Path privateFile, Path publicFile) throws IOException {
         if (!Files.exists(publicFile)) {
             throw new FoldException(ErrorCode.CONFIGURATION_INVALID, "the owner key " + privateFile
                     + " has no public key file " + publicFile + " next to it; restore it from a backup",
@@ -115,39 +106,20 @@ final class OwnerKey {
         byte[] encoded = Files.readAllBytes(privateFile);
         PrivateKey privateKey;
         try {
-            privateKey = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(encoded));
+            privateKey = PublicKeys.privateKey(encoded);
+        } catch (FoldException e) {
+            throw new FoldException(ErrorCode.CONFIGURATION_INVALID, "the owner key " + privateFile
+                    + " is not an Ed25519 private key (PKCS#8); restore it from a backup",
+                    Map.of("file", privateFile.toString()), null);
         } finally {
             Arrays.fill(encoded, (byte) 0);
         }
         String pub = PublicKeys.normalize(Files.readString(publicFile, StandardCharsets.US_ASCII).strip());
         // The two files must belong together: sign with one, verify with the other.
-        byte[] probe = new byte[32];
-        new SecureRandom().nextBytes(probe);
-        Signature signer = Signature.getInstance("Ed25519");
-        signer.initSign(privateKey);
-        signer.update(probe);
-        byte[] signature = signer.sign();
-        Signature verifier = Signature.getInstance("Ed25519");
-        verifier.initVerify(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(x509(pub))));
-        verifier.update(probe);
-        if (!verifier.verify(signature)) {
+        if (!PublicKeys.matches(privateKey, PublicKeys.publicKey(pub))) {
             throw new FoldException(ErrorCode.CONFIGURATION_INVALID, "the owner key files " + privateFile + " and "
                     + publicFile + " do not belong together", Map.of("file", privateFile.toString()), null);
         }
         return new OwnerKey(pub);
-    }
-
-    /** The raw 32-byte key from an X.509 encoding (its last 32 bytes for Ed25519), as base64. */
-    static String rawPublicKey(byte[] x509) {
-        return Base64.getEncoder().encodeToString(Arrays.copyOfRange(x509, x509.length - 32, x509.length));
-    }
-
-    /** The X.509 encoding of a raw Ed25519 public key. */
-    static byte[] x509(String key) {
-        byte[] prefix = { 0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00 };
-        byte[] raw = PublicKeys.decode(key);
-        byte[] out = Arrays.copyOf(prefix, prefix.length + raw.length);
-        System.arraycopy(raw, 0, out, prefix.length, raw.length);
-        return out;
     }
 }

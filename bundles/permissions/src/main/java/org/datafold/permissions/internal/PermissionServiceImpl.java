@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -405,14 +404,5 @@ public final class PermissionServiceImpl implements PermissionService {
         }
         byGrantee.replaceAll((k, v) -> List.copyOf(v));
         snapshot = new Snapshot(Map.copyOf(byKey), Map.copyOf(keyByLabel), Map.copyOf(byGrantee));
-    }
-
-    /** A grant's access from its text form. */
-    static Access access(String text) {
-        try {
-            return Access.valueOf(text.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new FoldException(ErrorCode.INVALID_ARGUMENT, "access is read or write, was '" + text + "'");
-        }
     }
 }

@@ -2,14 +2,8 @@ package org.datafold.transport.uds.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,8 +48,6 @@ final class Dispatcher {
             "unload_schema");
     private static final Set<String> LIFECYCLE = Set.of("load_schema", "approve_schema", "block_schema",
             "unload_schema");
-    /** The DER prefix of an X.509 SubjectPublicKeyInfo for a raw 32-byte Ed25519 key. */
-    private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
 
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -113,7 +105,6 @@ final class Dispatcher {
         return ok(null, data);
     }
 
-    /** Handles one frame: parses, checks, runs, and renders the response. Never throws. */
     /** A request frame parsed; {@link #failure} is set when it cannot run. */
     static final class Request {
         final long start = System.nanoTime();
@@ -124,6 +115,7 @@ final class Dispatcher {
         FoldException failure;
     }
 
+    /** Handles one frame: parses, checks, runs, and renders the response. Never throws. */
     Reply handle(Session session, byte[] frame) {
         return handle(session, parse(frame));
     }
@@ -287,9 +279,8 @@ final class Dispatcher {
         if (keyText == null) {
             return "public_key missing";
         }
-        byte[] raw;
         try {
-            raw = PublicKeys.decode(keyText);
+            PublicKeys.decode(keyText);
         } catch (FoldException e) {
             return "malformed public key: " + e.getMessage();
         }
@@ -302,26 +293,12 @@ final class Dispatcher {
         } catch (IllegalArgumentException e) {
             return "signature is not base64";
         }
-        if (signature.length != 64) {
-            return "an Ed25519 signature has 64 bytes, this one has " + signature.length;
+        if (signature.length != PublicKeys.SIGNATURE_BYTES) {
+            return "an Ed25519 signature has " + PublicKeys.SIGNATURE_BYTES + " bytes, this one has " + signature.length;
         }
         byte[] message = (AUTH_CONTEXT + "\n" + nodeId.get() + "\n" + session.challenge + "\n" + keyText)
                 .getBytes(StandardCharsets.UTF_8);
-        try {
-            Signature verifier = Signature.getInstance("Ed25519");
-            verifier.initVerify(publicKey(raw));
-            verifier.update(message);
-            return verifier.verify(signature) ? null : "bad signature";
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return "signature refused: " + e.getMessage();
-        }
-    }
-
-    static PublicKey publicKey(byte[] raw) throws GeneralSecurityException {
-        byte[] spki = new byte[ED25519_SPKI_PREFIX.length + raw.length];
-        System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
-        System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, raw.length);
-        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
+        return PublicKeys.verify(keyText, message, signature) ? null : "bad signature";
     }
 
     private JsonNode run(Session session, String op, JsonNode p) {
