@@ -13,6 +13,15 @@ import org.datafold.api.query.FieldOutcome;
 import org.datafold.api.query.MutationResult;
 import org.datafold.api.query.QueryResult;
 import org.datafold.api.query.RangeFilter;
+import org.datafold.api.schema.FieldDefinition;
+import org.datafold.api.schema.FieldPaymentConfig;
+import org.datafold.api.schema.PermissionPolicy;
+import org.datafold.api.schema.PermissionPolicy.Policy;
+import org.datafold.api.schema.Schema;
+import org.datafold.api.schema.SchemaInfo;
+import org.datafold.api.schema.SchemaType;
+import org.datafold.api.schema.TransformDefinition;
+import org.datafold.api.schema.TrustDistanceScaling;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -22,17 +31,23 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Reads JSON documents strictly and range filters from JSON, and writes query results, field
- * versions and mutation results as JSON, in the one form the shell prints and the app socket
- * protocol carries.
+ * Reads JSON documents strictly and range filters from JSON, and writes schemas, query results,
+ * field versions and mutation results as JSON, in the one form the shell prints and the app socket
+ * protocol carries. Schemas are written in the schema-file form (docs/schemas.md), which the node
+ * also stores and reads back.
  */
 public final class NodeJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The shell's printing: the same JSON, indented. */
+    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * Strict reading: a key given twice in one object, at any depth, is refused (it would otherwise
@@ -256,6 +271,181 @@ public final class NodeJson {
         ObjectNode atoms = out.putObject("atoms");
         r.atoms().forEach(atoms::put);
         return out;
+    }
+
+    /**
+     * A JSON object as field name to plain Java value (maps, lists, strings, numbers, booleans,
+     * null), the form {@code Mutation} carries.
+     *
+     * @param object a JSON object
+     * @throws IllegalArgumentException when it is not an object
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> values(JsonNode object) {
+        if (object == null || !object.isObject()) {
+            throw new IllegalArgumentException("not a JSON object: " + object);
+        }
+        return MAPPER.convertValue(object, Map.class);
+    }
+
+    /** The JSON text of a value, indented, as the shell prints it. */
+    public static String pretty(JsonNode value) {
+        try {
+            return PRETTY.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            // A tree of JSON nodes always serializes.
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A schema as the node knows it ({@code schema:show}, {@code get_schema}): {@code name},
+     * {@code state}, then the schema-file form of {@link #schema(Schema, boolean)} with its
+     * {@code hash}. The owner's view ({@code forOwner}) adds {@code source} (where the schema came
+     * from) after the state and each field's data reference ({@code ref_atom_uuid}), which apps
+     * have no use for. Without {@code state} and {@code source} the result is a schema file the node
+     * can load.
+     */
+    public static ObjectNode schema(SchemaInfo info, boolean forOwner) {
+        ObjectNode file = schema(info.schema(), forOwner);
+        ObjectNode out = NODES.objectNode();
+        out.put("name", info.schema().name());
+        out.put("state", info.state().displayName());
+        if (forOwner) {
+            out.put("source", info.source());
+        }
+        file.properties().forEach(e -> {
+            if (!e.getKey().equals("name")) {
+                out.set(e.getKey(), e.getValue());
+            }
+        });
+        if (!forOwner) {
+            out.put("hash", info.schema().hash());
+        }
+        return out;
+    }
+
+    /**
+     * A schema in the schema-file form (docs/schemas.md), normalized: every key present in a fixed
+     * order ({@code name}, {@code schema_type}, {@code fields}, {@code payment_config}), fields in
+     * definition order, the short forms {@code "Single"}, {@code "None"} and {@code "NoRequirement"},
+     * absent explicit policies as {@code null}. Parsing it gives the same schema back. A part the
+     * model lacks (a schema built in code without a payment configuration) is written {@code null}.
+     *
+     * @param withNodeKeys also write what the node assigns: {@code hash} (last) and each field's
+     *                     {@code ref_atom_uuid} (both ignored when a file is read)
+     */
+    public static ObjectNode schema(Schema schema, boolean withNodeKeys) {
+        ObjectNode root = NODES.objectNode();
+        root.put("name", schema.name());
+        root.set("schema_type", schemaType(schema.type()));
+        ObjectNode fields = root.putObject("fields");
+        schema.fields().forEach((name, field) -> fields.set(name, field(field, withNodeKeys)));
+        if (schema.payment() == null) {
+            root.putNull("payment_config");
+        } else {
+            ObjectNode payment = root.putObject("payment_config");
+            payment.put("base_multiplier", schema.payment().baseMultiplier());
+            payment.put("min_payment_threshold", schema.payment().minPaymentThreshold());
+        }
+        if (withNodeKeys) {
+            root.put("hash", schema.hash());
+        }
+        return root;
+    }
+
+    private static JsonNode schemaType(SchemaType type) {
+        if (!type.isRange()) {
+            return NODES.textNode("Single");
+        }
+        ObjectNode range = NODES.objectNode();
+        range.putObject("Range").put("range_key", type.rangeKey());
+        return range;
+    }
+
+    private static ObjectNode field(FieldDefinition field, boolean withNodeKeys) {
+        ObjectNode node = NODES.objectNode();
+        node.put("field_type", field.fieldType() == null ? null : field.fieldType().jsonName());
+        node.set("permission_policy", field.permissions() == null ? NODES.nullNode() : permissions(field.permissions()));
+        node.set("payment_config", field.payment() == null ? NODES.nullNode() : payment(field.payment()));
+        ObjectNode mappers = node.putObject("field_mappers");
+        field.fieldMappers().forEach(mappers::put);
+        node.set("transform", transform(field.transform()));
+        node.put("writable", field.writable());
+        if (withNodeKeys) {
+            node.put("ref_atom_uuid", field.refAtomUuid());
+        }
+        return node;
+    }
+
+    private static ObjectNode permissions(PermissionPolicy permissions) {
+        ObjectNode node = NODES.objectNode();
+        node.set("read_policy", policy(permissions.read()));
+        node.set("write_policy", policy(permissions.write()));
+        node.set("explicit_read_policy", explicit(permissions.explicitRead()));
+        node.set("explicit_write_policy", explicit(permissions.explicitWrite()));
+        return node;
+    }
+
+    private static JsonNode policy(Policy policy) {
+        if (policy.kind() == Policy.Kind.NO_REQUIREMENT) {
+            return NODES.textNode("NoRequirement");
+        }
+        ObjectNode node = NODES.objectNode();
+        node.put("Distance", policy.distance());
+        return node;
+    }
+
+    private static JsonNode explicit(Map<String, Integer> counts) {
+        if (counts.isEmpty()) {
+            return NODES.nullNode();
+        }
+        ObjectNode node = NODES.objectNode();
+        ObjectNode byKey = node.putObject("counts_by_pub_key");
+        counts.forEach(byKey::put);
+        return node;
+    }
+
+    private static ObjectNode payment(FieldPaymentConfig payment) {
+        ObjectNode node = NODES.objectNode();
+        node.put("base_multiplier", payment.baseMultiplier());
+        node.set("trust_distance_scaling", scaling(payment.trustDistanceScaling()));
+        if (payment.minPayment() == null) {
+            node.putNull("min_payment");
+        } else {
+            node.put("min_payment", payment.minPayment());
+        }
+        return node;
+    }
+
+    private static JsonNode scaling(TrustDistanceScaling scaling) {
+        ObjectNode node = NODES.objectNode();
+        switch (scaling.kind()) {
+            case NONE -> {
+                return NODES.textNode("None");
+            }
+            case LINEAR -> node.putObject("Linear")
+                    .put("slope", scaling.slope())
+                    .put("intercept", scaling.intercept())
+                    .put("min_factor", scaling.minFactor());
+            case EXPONENTIAL -> node.putObject("Exponential")
+                    .put("base", scaling.base())
+                    .put("scale", scaling.scale())
+                    .put("min_factor", scaling.minFactor());
+        }
+        return node;
+    }
+
+    private static JsonNode transform(TransformDefinition transform) {
+        if (transform == null) {
+            return NODES.nullNode();
+        }
+        ObjectNode node = NODES.objectNode();
+        ArrayNode inputs = node.putArray("inputs");
+        transform.inputs().forEach(inputs::add);
+        node.put("logic", transform.logic());
+        node.put("output", transform.output());
+        return node;
     }
 
     private static String text(JsonNode v, String what) {

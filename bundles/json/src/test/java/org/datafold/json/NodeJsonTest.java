@@ -16,6 +16,18 @@ import org.datafold.api.query.FieldOutcome;
 import org.datafold.api.query.MutationResult;
 import org.datafold.api.query.QueryResult;
 import org.datafold.api.query.RangeFilter;
+import org.datafold.api.schema.FieldDefinition;
+import org.datafold.api.schema.FieldPaymentConfig;
+import org.datafold.api.schema.FieldType;
+import org.datafold.api.schema.PermissionPolicy;
+import org.datafold.api.schema.PermissionPolicy.Policy;
+import org.datafold.api.schema.Schema;
+import org.datafold.api.schema.SchemaInfo;
+import org.datafold.api.schema.SchemaPaymentConfig;
+import org.datafold.api.schema.SchemaState;
+import org.datafold.api.schema.SchemaType;
+import org.datafold.api.schema.TransformDefinition;
+import org.datafold.api.schema.TrustDistanceScaling;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -155,5 +167,64 @@ class NodeJsonTest {
                 + "\"range_key\":\"k\"}]");
         assertThat(NodeJson.mutationResult(new MutationResult("S", null, Map.of("f", "u3"))).toString())
                 .isEqualTo("{\"schema\":\"S\",\"atoms\":{\"f\":\"u3\"}}");
+    }
+
+    private static SchemaInfo reading() {
+        Map<String, FieldDefinition> fields = new LinkedHashMap<>();
+        fields.put("ts", new FieldDefinition(FieldType.RANGE,
+                new PermissionPolicy(Policy.NO_REQUIREMENT, Policy.distance(0), Map.of("k1", 2), Map.of()),
+                new FieldPaymentConfig(1.0, TrustDistanceScaling.NONE, null), Map.of(), null, true, "ref-ts"));
+        fields.put("avg", new FieldDefinition(FieldType.RANGE,
+                new PermissionPolicy(Policy.distance(1), Policy.distance(0), Map.of(), Map.of()),
+                new FieldPaymentConfig(2.5, TrustDistanceScaling.linear(0.5, 1, 1), 10L), Map.of(),
+                new TransformDefinition(List.of("Reading.ts"), "Reading.ts", "Reading.avg"), false, "ref-avg"));
+        Schema schema = new Schema("Reading", SchemaType.range("ts"), fields, new SchemaPaymentConfig(1.0, 0), "h1");
+        return new SchemaInfo(schema, SchemaState.APPROVED, "file:/srv/schemas/Reading.json");
+    }
+
+    @Test
+    void aSchemaIsWrittenInTheSchemaFileForm() {
+        assertThat(NodeJson.schema(reading().schema(), false).toString()).isEqualTo("{\"name\":\"Reading\","
+                + "\"schema_type\":{\"Range\":{\"range_key\":\"ts\"}},\"fields\":{"
+                + "\"ts\":{\"field_type\":\"Range\",\"permission_policy\":{\"read_policy\":\"NoRequirement\","
+                + "\"write_policy\":{\"Distance\":0},\"explicit_read_policy\":{\"counts_by_pub_key\":{\"k1\":2}},"
+                + "\"explicit_write_policy\":null},\"payment_config\":{\"base_multiplier\":1.0,"
+                + "\"trust_distance_scaling\":\"None\",\"min_payment\":null},\"field_mappers\":{},\"transform\":null,"
+                + "\"writable\":true},"
+                + "\"avg\":{\"field_type\":\"Range\",\"permission_policy\":{\"read_policy\":{\"Distance\":1},"
+                + "\"write_policy\":{\"Distance\":0},\"explicit_read_policy\":null,\"explicit_write_policy\":null},"
+                + "\"payment_config\":{\"base_multiplier\":2.5,\"trust_distance_scaling\":{\"Linear\":{\"slope\":0.5,"
+                + "\"intercept\":1.0,\"min_factor\":1.0}},\"min_payment\":10},\"field_mappers\":{},"
+                + "\"transform\":{\"inputs\":[\"Reading.ts\"],\"logic\":\"Reading.ts\",\"output\":\"Reading.avg\"},"
+                + "\"writable\":false}},"
+                + "\"payment_config\":{\"base_multiplier\":1.0,\"min_payment_threshold\":0}}");
+        JsonNode withNodeKeys = NodeJson.schema(reading().schema(), true);
+        assertThat(withNodeKeys.path("hash").asText()).isEqualTo("h1");
+        assertThat(withNodeKeys.path("fields").path("avg").path("ref_atom_uuid").asText()).isEqualTo("ref-avg");
+    }
+
+    @Test
+    void theOwnerSeesWhereASchemaCameFromAndItsDataReferencesAppsDoNot() {
+        JsonNode owner = NodeJson.schema(reading(), true);
+        assertThat(owner.properties().stream().map(Map.Entry::getKey).toList())
+                .containsExactly("name", "state", "source", "schema_type", "fields", "payment_config", "hash");
+        assertThat(owner.path("state").asText()).isEqualTo("Approved");
+        assertThat(owner.path("source").asText()).isEqualTo("file:/srv/schemas/Reading.json");
+        assertThat(owner.path("fields").path("ts").path("ref_atom_uuid").asText()).isEqualTo("ref-ts");
+
+        JsonNode app = NodeJson.schema(reading(), false);
+        assertThat(app.properties().stream().map(Map.Entry::getKey).toList())
+                .containsExactly("name", "state", "schema_type", "fields", "payment_config", "hash");
+        assertThat(app.path("fields").path("ts").has("ref_atom_uuid")).isFalse();
+        assertThat(app.path("fields").path("ts").path("permission_policy").path("read_policy").asText())
+                .isEqualTo("NoRequirement");
+    }
+
+    @Test
+    void valuesArePlainJavaAndPrettyPrintingIndents() throws Exception {
+        assertThat(NodeJson.values(json("{\"t\": \"hi\", \"n\": [1, true, null]}")))
+                .isEqualTo(new LinkedHashMap<>(Map.of("t", "hi", "n", java.util.Arrays.asList(1, true, null))));
+        assertThatThrownBy(() -> NodeJson.values(json("[1]"))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(NodeJson.pretty(json("{\"a\": 1}"))).isEqualTo("{\n  \"a\" : 1\n}");
     }
 }

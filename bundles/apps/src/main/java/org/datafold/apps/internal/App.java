@@ -18,11 +18,13 @@ import org.datafold.api.query.Caller;
  * @param stats        its call counts
  * @param state        the bundle's current state ({@link org.osgi.framework.Bundle#getState()})
  */
-record App(String id, String name, long bundleId, String symbolicName, String version, String publicKey,
+public record App(String id, String name, long bundleId, String symbolicName, String version, String publicKey,
         String keySource, AppStats stats, IntSupplier state) {
 
-    static final String NODE_KEY = "node";
-    static final String DECLARED_KEY = "declared";
+    /** {@code keySource} of an app whose key pair the node created and keeps. */
+    public static final String NODE_KEY = "node";
+    /** {@code keySource} of an app whose key its header declares. */
+    public static final String DECLARED_KEY = "declared";
 
     /** The identity every call of this app carries. */
     Caller caller() {

@@ -68,18 +68,4 @@ class AppDirectoryTest extends StorageFixture {
         assertThatThrownBy(() -> directory().get("nope")).isInstanceOfSatisfying(FoldException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
     }
-
-    @Test
-    void theCommandsPrintEveryField() {
-        App app = add(10, "notes;name=\"My Notes\"");
-        AppDirectory d = directory("notes=api.example.com");
-        AppCommands commands = new AppCommands(d);
-        String table = commands.apps();
-        assertThat(table).contains("ID").contains("FINGERPRINT").contains("notes").contains(app.fingerprint())
-                .contains("ACTIVE").doesNotContain(app.publicKey());
-        String one = commands.app("notes");
-        assertThat(one).contains("My Notes").contains("com.example.b10").contains("ed25519:" + app.publicKey())
-                .contains(app.fingerprint()).contains("node").contains("not trusted").contains("api.example.com")
-                .contains("Requests").contains("Last error");
-    }
 }

@@ -5,8 +5,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-import org.datafold.api.schema.FieldDefinition;
 import org.datafold.api.schema.Schema;
+import org.datafold.json.NodeJson;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -14,7 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The content hash of a schema: the lower-case hex SHA-256 of the canonical JSON
- * ({@link SchemaJson#canonical}) of what the schema <em>is</em>, in UTF-8:
+ * ({@link SchemaJson#canonical}) of what the schema <em>is</em>, in UTF-8, taken from its
+ * schema-file form ({@link NodeJson#schema(Schema, boolean)}):
  *
  * <pre>{@code
  * {"fields": {"<field>": {"field_mappers": {...}, "field_type": "...",
@@ -43,22 +44,22 @@ public final class SchemaHash {
 
     /** The canonical JSON that {@link #of} hashes. */
     static String canonicalContent(Schema schema) {
-        JsonNodeFactory nodes = JsonNodeFactory.instance;
-        ObjectNode content = nodes.objectNode();
-        content.set("schema_type", SchemaJson.schemaType(schema.type()));
+        ObjectNode file = NodeJson.schema(schema, false);
+        ObjectNode content = JsonNodeFactory.instance.objectNode();
+        content.set("schema_type", file.get("schema_type"));
         ObjectNode fields = content.putObject("fields");
-        for (var entry : schema.fields().entrySet()) {
-            FieldDefinition field = entry.getValue();
+        file.get("fields").properties().forEach(entry -> {
+            JsonNode field = entry.getValue();
             ObjectNode node = fields.putObject(entry.getKey());
-            node.put("field_type", field.fieldType().jsonName());
-            node.set("field_mappers", SchemaJson.mappers(field.fieldMappers()));
-            JsonNode transform = SchemaJson.transform(field.transform());
+            node.set("field_type", field.get("field_type"));
+            node.set("field_mappers", field.get("field_mappers"));
+            JsonNode transform = field.get("transform").deepCopy();
             if (transform.isObject()) {
                 ((ObjectNode) transform).remove("output");
             }
             node.set("transform", transform);
-            node.put("writable", field.writable());
-        }
+            node.set("writable", field.get("writable"));
+        });
         return SchemaJson.canonical(content);
     }
 

@@ -26,6 +26,7 @@ import org.datafold.api.schema.FieldDefinition;
 import org.datafold.api.schema.Schema;
 import org.datafold.api.schema.SchemaInfo;
 import org.datafold.api.schema.SchemaState;
+import org.datafold.json.NodeJson;
 import org.datafold.schema.api.SchemaRegistry;
 import org.datafold.schema.internal.SchemaSource.SchemaDocument;
 import org.datafold.storage.api.Repository;
@@ -196,7 +197,7 @@ public final class SchemaRegistryCore implements SchemaRegistry {
         synchronized (writeLock) {
             Snapshot current = snapshot;
             Instant now = Instant.now();
-            SchemaRecord created = new SchemaRecord(schema.name(), SchemaJson.toText(SchemaJson.toJson(schema, false)),
+            SchemaRecord created = new SchemaRecord(schema.name(), NodeJson.schema(schema, false).toString(),
                     schema.hash(), SchemaState.AVAILABLE, source, Map.of(), Map.of(), now, now);
             Registration registration = storage.inTransaction(() -> {
                 SchemaRecord sameName = schemas.getForUpdate(schema.name()).orElse(null);

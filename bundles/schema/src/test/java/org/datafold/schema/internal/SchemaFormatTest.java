@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import org.datafold.json.NodeJson;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -122,7 +123,7 @@ class SchemaFormatTest {
     void theWrittenFormValidates() {
         for (String file : List.of("TransformSchema.json", "UserScores.json", "UserProfile2.json")) {
             var schema = SchemaParser.parse(TestResources.reference(file), file);
-            assertThat(validate(SchemaJson.toJson(schema, true).toString())).as(file).isEmpty();
+            assertThat(validate(NodeJson.schema(schema, true).toString())).as(file).isEmpty();
         }
     }
 

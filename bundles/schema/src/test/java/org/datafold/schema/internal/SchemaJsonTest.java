@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.datafold.api.schema.FieldDefinition;
 import org.datafold.api.schema.Schema;
+import org.datafold.json.NodeJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,7 +20,7 @@ class SchemaJsonTest {
     void theWrittenFormParsesBackToTheSameSchema(String file) {
         Schema schema = SchemaParser.parse(TestResources.reference(file), file);
 
-        Schema again = SchemaParser.parse(SchemaJson.toText(SchemaJson.toJson(schema, false)), "written");
+        Schema again = SchemaParser.parse(NodeJson.schema(schema, false).toString(), "written");
 
         assertThat(again).isEqualTo(schema);
         assertThat(List.copyOf(again.fields().keySet())).containsExactlyElementsOf(schema.fields().keySet());
@@ -29,7 +30,7 @@ class SchemaJsonTest {
     void theWrittenFormOfTheGoldenSchemaParsesBack() {
         Schema schema = SchemaParser.parse(SchemaParserTest.PERSON, "Person.json");
 
-        assertThat(SchemaParser.parse(SchemaJson.toText(SchemaJson.toJson(schema, false)), "written"))
+        assertThat(SchemaParser.parse(NodeJson.schema(schema, false).toString(), "written"))
                 .isEqualTo(schema);
     }
 
@@ -40,7 +41,7 @@ class SchemaJsonTest {
         Schema withRef = new Schema(schema.name(), schema.type(),
                 java.util.Map.of("sensor", sensor, "value", schema.field("value")), schema.payment(), schema.hash());
 
-        ObjectNode json = SchemaJson.toJson(withRef, true);
+        ObjectNode json = NodeJson.schema(withRef, true);
 
         assertThat(json.get("hash").textValue()).isEqualTo(schema.hash());
         assertThat(json.at("/fields/sensor/ref_atom_uuid").textValue()).isEqualTo("ref-1");
@@ -52,7 +53,7 @@ class SchemaJsonTest {
     void theWrittenFormUsesTheShortFormsAndSpellsOutEveryKey() {
         Schema schema = SchemaParser.parse(TestResources.reference("UserProfile2.json"), "UserProfile2.json");
 
-        ObjectNode json = SchemaJson.toJson(schema, false);
+        ObjectNode json = NodeJson.schema(schema, false);
 
         assertThat(json.get("schema_type").textValue()).isEqualTo("Single");
         assertThat(json.at("/fields/user_name/permission_policy/read_policy").textValue()).isEqualTo("NoRequirement");

@@ -152,11 +152,12 @@ public final class AppSocket {
     }
 
     /** The running server, or null when disabled. */
-    SocketServer server() {
+    public SocketServer server() {
         return server;
     }
 
-    List<SocketServer.ConnectionInfo> connections() {
+    /** The open connections; none when the socket is disabled. */
+    public List<SocketServer.ConnectionInfo> connections() {
         return server == null ? List.of() : server.connections();
     }
 }

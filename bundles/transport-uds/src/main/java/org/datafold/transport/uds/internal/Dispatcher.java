@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -21,8 +20,6 @@ import org.datafold.api.query.Query;
 import org.datafold.api.query.QueryResult;
 import org.datafold.api.query.RangeFilter;
 import org.datafold.json.NodeJson;
-import org.datafold.api.schema.FieldDefinition;
-import org.datafold.api.schema.Schema;
 import org.datafold.api.schema.SchemaInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -339,7 +336,7 @@ final class Dispatcher {
                 return data;
             }
             case "get_schema":
-                return schema(node.schema(text(p, "name")));
+                return NodeJson.schema(node.schema(text(p, "name")), false);
             case "schema_state":
                 return state(node.schema(text(p, "name")));
             case "query":
@@ -397,53 +394,18 @@ final class Dispatcher {
 
     private JsonNode mutate(Caller caller, JsonNode p) {
         String schema = text(p, "schema");
-        Mutation.Type type;
-        try {
-            type = Mutation.Type.valueOf(text(p, "mutation_type").toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new FoldException(ErrorCode.INVALID_ARGUMENT, "mutation_type must be create, update or delete");
-        }
+        Mutation.Type type = Mutation.Type.parse(text(p, "mutation_type"));
         JsonNode values = p.get("values");
         if (values == null || !values.isObject()) {
             throw new FoldException(ErrorCode.MALFORMED_REQUEST, "mutate needs values: a JSON object");
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = MAPPER.convertValue(values, Map.class);
-        return NodeJson.mutationResult(node.mutate(caller, new Mutation(schema, type, map)));
+        return NodeJson.mutationResult(node.mutate(caller, new Mutation(schema, type, NodeJson.values(values))));
     }
 
     private static ObjectNode state(SchemaInfo info) {
         ObjectNode out = NODES.objectNode();
         out.put("name", info.schema().name());
         out.put("state", info.state().displayName());
-        return out;
-    }
-
-    private static ObjectNode schema(SchemaInfo info) {
-        Schema s = info.schema();
-        ObjectNode out = NODES.objectNode();
-        out.put("name", s.name());
-        out.put("state", info.state().displayName());
-        out.put("hash", s.hash());
-        out.put("schema_type", s.type().isRange() ? "Range(" + s.type().rangeKey() + ")" : "Single");
-        if (s.type().isRange()) {
-            out.put("range_key", s.type().rangeKey());
-        }
-        ObjectNode fields = out.putObject("fields");
-        for (var e : s.fields().entrySet()) {
-            FieldDefinition f = e.getValue();
-            ObjectNode fo = fields.putObject(e.getKey());
-            fo.put("field_type", f.fieldType() == null ? null : f.fieldType().jsonName());
-            fo.put("writable", f.writable());
-            fo.set("permission_policy", MAPPER.valueToTree(f.permissions()));
-            fo.set("payment_config", MAPPER.valueToTree(f.payment()));
-            if (!f.fieldMappers().isEmpty()) {
-                fo.set("field_mappers", MAPPER.valueToTree(f.fieldMappers()));
-            }
-            if (f.transform() != null) {
-                fo.set("transform", MAPPER.valueToTree(f.transform()));
-            }
-        }
         return out;
     }
 

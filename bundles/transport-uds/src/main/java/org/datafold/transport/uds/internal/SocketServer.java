@@ -182,7 +182,7 @@ public final class SocketServer implements AutoCloseable {
     }
 
     /** The settings in force. */
-    Settings settings() {
+    public Settings settings() {
         return settings;
     }
 
@@ -202,29 +202,33 @@ public final class SocketServer implements AutoCloseable {
         return bound.bound();
     }
 
-    Stats stats() {
+    /** The counters. */
+    public Stats stats() {
         return stats;
     }
 
-    int activeConnections() {
+    /** The open connections. */
+    public int activeConnections() {
         return connections.size();
     }
 
-    int inFlight() {
+    /** The connections running a request now. */
+    public int inFlight() {
         return (int) connections.values().stream().filter(c -> c.inFlight).count();
     }
 
-    int unauthenticatedConnections() {
+    /** The open connections that have not authenticated yet. */
+    public int unauthenticatedConnections() {
         return (int) connections.values().stream().filter(c -> c.session.caller == null).count();
     }
 
     /** Bytes of large frames held at the moment (read or being run). */
-    long frameMemoryInUse() {
+    public long frameMemoryInUse() {
         return (long) frameMemory.inUse() * 1024;
     }
 
     /** A snapshot of the open connections, oldest first. */
-    List<ConnectionInfo> connections() {
+    public List<ConnectionInfo> connections() {
         List<ConnectionInfo> out = new ArrayList<>();
         for (Conn c : connections.values()) {
             out.add(new ConnectionInfo(c.id, c.uid, c.gid, c.pid, c.session.fingerprint(), c.session.owner,
@@ -234,7 +238,8 @@ public final class SocketServer implements AutoCloseable {
         return out;
     }
 
-    record ConnectionInfo(long id, long uid, long gid, long pid, String key, boolean owner, Instant connectedAt,
+    /** One open connection, as {@code sock:connections} lists it. */
+    public record ConnectionInfo(long id, long uid, long gid, long pid, String key, boolean owner, Instant connectedAt,
             long requests, Instant lastActive, boolean busy) {
     }
 

@@ -9,21 +9,24 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.datafold.support.log.EventLimiter;
 
-/** Counters of the app socket: per operation count, errors by code and a latency histogram. */
-final class Stats {
-    final LongAdder accepted = new LongAdder();
-    final LongAdder refused = new LongAdder();
-    final LongAdder authFailures = new LongAdder();
-    final LongAdder authSuccesses = new LongAdder();
-    final LongAdder framesTooLarge = new LongAdder();
-    final LongAdder timeouts = new LongAdder();
-    final LongAdder authTimeouts = new LongAdder();
-    final LongAdder framesWaitedForMemory = new LongAdder();
+/**
+ * Counters of the app socket: per operation count, errors by code and a latency histogram. Public
+ * for {@code sock:stats} ({@code internal.command}); written by the server only.
+ */
+public final class Stats {
+    public final LongAdder accepted = new LongAdder();
+    public final LongAdder refused = new LongAdder();
+    public final LongAdder authFailures = new LongAdder();
+    public final LongAdder authSuccesses = new LongAdder();
+    public final LongAdder framesTooLarge = new LongAdder();
+    public final LongAdder timeouts = new LongAdder();
+    public final LongAdder authTimeouts = new LongAdder();
+    public final LongAdder framesWaitedForMemory = new LongAdder();
     /**
      * Security events (refusals, failed authentications, oversized frames, time-outs) counted
      * exactly by kind; logged in full a few at a time per peer and kind, then summarised.
      */
-    final EventLimiter events = new EventLimiter(EventLimiter.logTo(Dispatcher.SECURITY, "app socket", "sock:stats"), 5, Duration.ofMinutes(1), 1024);
+    public final EventLimiter events = new EventLimiter(EventLimiter.logTo(Dispatcher.SECURITY, "app socket", "sock:stats"), 5, Duration.ofMinutes(1), 1024);
     private final Map<String, Op> ops = new ConcurrentHashMap<>();
 
     Op op(String name) {
@@ -41,16 +44,18 @@ final class Stats {
     }
 
     /** A snapshot, by operation name. */
-    Map<String, Op> operations() {
+    public Map<String, Op> operations() {
         return new TreeMap<>(ops);
     }
 
-    static final class Op {
-        final LongAdder count = new LongAdder();
-        final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
-        final Histogram latency = new Histogram();
+    /** The counters of one operation. */
+    public static final class Op {
+        public final LongAdder count = new LongAdder();
+        public final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+        public final Histogram latency = new Histogram();
 
-        long errorCount() {
+        /** The failed requests, whatever their code. */
+        public long errorCount() {
             return errors.values().stream().mapToLong(LongAdder::sum).sum();
         }
     }
@@ -60,7 +65,7 @@ final class Stats {
      * (about 19 % resolution), from 1 µs to about 9 minutes. Percentiles report the bucket's upper
      * bound.
      */
-    static final class Histogram {
+    public static final class Histogram {
         static final int BUCKETS = 120;
         private final AtomicLongArray counts = new AtomicLongArray(BUCKETS);
 
@@ -89,7 +94,7 @@ final class Stats {
         }
 
         /** The latency in microseconds below which {@code q} (0..1) of the requests fall; 0 when empty. */
-        double percentileMicros(double q) {
+        public double percentileMicros(double q) {
             long n = total();
             if (n == 0) {
                 return 0;

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.datafold.api.ErrorCode;
 import org.datafold.api.FoldException;
+import org.datafold.transport.uds.internal.command.SockCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,11 @@ class SocketServerTest {
             assertThat(state.path("data").path("state").asText()).isEqualTo("Available");
             JsonNode schema = c.call("g", "get_schema", "{\"name\": \"Note\"}");
             assertThat(schema.path("data").path("fields").has("title")).isTrue();
+            assertThat(schema.path("data").path("schema_type").asText()).isEqualTo("Single");
+            assertThat(schema.path("data").path("state").asText()).isEqualTo("Approved");
+            assertThat(schema.path("data").path("hash").asText()).isEqualTo("hash-Note");
+            assertThat(schema.path("data").has("source")).as("apps are not told where a schema came from").isFalse();
+            assertThat(schema.path("data").path("fields").path("title").has("ref_atom_uuid")).isFalse();
             JsonNode missing = c.call("x", "get_schema", "{\"name\": \"Nope\"}");
             assertThat(code(missing)).isEqualTo("SCHEMA_NOT_FOUND");
             assertThat(missing.path("status").asText()).isEqualTo("error");

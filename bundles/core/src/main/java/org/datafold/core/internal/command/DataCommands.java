@@ -1,8 +1,8 @@
-package org.datafold.shell.internal;
+package org.datafold.core.internal.command;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -15,9 +15,12 @@ import org.datafold.api.query.Mutation;
 import org.datafold.api.query.Query;
 import org.datafold.api.query.QueryResult;
 import org.datafold.api.query.RangeFilter;
+import org.datafold.json.NodeJson;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * {@code fold:mutate}, {@code fold:query}, {@code fold:history}: the owner reads and writes data
@@ -52,15 +55,8 @@ public final class DataCommands {
             @Descriptor("create, update or delete") String type,
             @Descriptor("JSON object of field values, e.g. '{\"title\": \"hi\"}'; for a range schema it includes the range key")
             String values) {
-        Mutation.Type t;
-        try {
-            t = Mutation.Type.valueOf(type.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new FoldException(ErrorCode.INVALID_ARGUMENT,
-                    "mutation type must be create, update or delete, was '" + type + "'");
-        }
-        return Json.print(Json.mutation(node.mutate(caller(as),
-                new Mutation(schema, t, Json.object(values, "the values argument")))));
+        Mutation mutation = new Mutation(schema, Mutation.Type.parse(type), values(values));
+        return NodeJson.pretty(NodeJson.mutationResult(node.mutate(caller(as), mutation)));
     }
 
     @Descriptor("Read the latest values of fields, as JSON")
@@ -84,7 +80,7 @@ public final class DataCommands {
             @Descriptor("comma-separated field names") String fields,
             @Descriptor("range filter: {\"Key\": k}, {\"KeyPrefix\": p}, {\"KeyRange\": {\"start\": a, \"end\": b}}, {\"Keys\": [..]}, {\"KeyPattern\": \"a*\"}")
             String filter) {
-        return run(caller(as), schema, fields, Json.filter(filter), history);
+        return run(caller(as), schema, fields, filter(filter), history);
     }
 
     private String run(Caller caller, String schema, String fields, RangeFilter filter, int history) {
@@ -97,7 +93,7 @@ public final class DataCommands {
         }
         QueryResult result = node.query(caller, new Query(schema, names, filter, history > 0, history));
         boolean range = node.schema(schema).schema().type().isRange();
-        return Json.print(Json.result(result, range));
+        return NodeJson.pretty(NodeJson.queryResult(result, range));
     }
 
     @Descriptor("Print the versions of a field, newest first, as a JSON array")
@@ -108,7 +104,7 @@ public final class DataCommands {
             @Parameter(names = { "--as" }, absentValue = "") String as,
             @Descriptor("schema name") String schema,
             @Descriptor("field name") String field) {
-        return Json.print(Json.history(node.history(caller(as), schema, field, null, limit)));
+        return NodeJson.pretty(NodeJson.history(node.history(caller(as), schema, field, null, limit)));
     }
 
     @Descriptor("Print the versions of a field of one row of a range schema, newest first, as a JSON array")
@@ -120,6 +116,27 @@ public final class DataCommands {
             @Descriptor("schema name") String schema,
             @Descriptor("field name") String field,
             @Descriptor("range key of the row") String rangeKey) {
-        return Json.print(Json.history(node.history(caller(as), schema, field, rangeKey, limit)));
+        return NodeJson.pretty(NodeJson.history(node.history(caller(as), schema, field, rangeKey, limit)));
+    }
+
+    /**
+     * The values argument: a JSON object read strictly ({@link NodeJson#read(String, String, ErrorCode)}:
+     * a byte-order mark, a key given twice in one object at any depth, or anything after the value is
+     * refused, as the app socket refuses it in a frame).
+     *
+     * @throws FoldException {@code INVALID_ARGUMENT} saying what is wrong and where
+     */
+    static Map<String, Object> values(String text) {
+        JsonNode node = NodeJson.read(text, "the values argument", ErrorCode.INVALID_ARGUMENT);
+        if (!node.isObject()) {
+            throw new FoldException(ErrorCode.INVALID_ARGUMENT,
+                    "the values argument must be a JSON object, e.g. '{\"title\": \"hi\"}'");
+        }
+        return NodeJson.values(node);
+    }
+
+    /** The filter argument, read strictly; see {@link NodeJson#filter}. */
+    static RangeFilter filter(String text) {
+        return NodeJson.filter(NodeJson.read(text, "the filter argument", ErrorCode.INVALID_ARGUMENT));
     }
 }

@@ -1,4 +1,4 @@
-package org.datafold.shell.internal;
+package org.datafold.permissions.internal.command;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,13 @@
-package org.datafold.transport.uds.internal;
+package org.datafold.transport.uds.internal.command;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
 import org.apache.felix.service.command.Descriptor;
+import org.datafold.transport.uds.internal.AppSocket;
+import org.datafold.transport.uds.internal.SocketServer;
+import org.datafold.transport.uds.internal.Stats;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -32,7 +35,8 @@ public final class SockCommands {
         return render(s);
     }
 
-    static String render(SocketServer s) {
+    /** What {@code sock:stats} prints for a running server. */
+    public static String render(SocketServer s) {
         Stats st = s.stats();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("Socket             %s%n", s.path()));

@@ -1,4 +1,4 @@
-package org.datafold.shell.internal;
+package org.datafold.schema.internal.command;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,17 +11,17 @@ import org.datafold.api.ErrorCode;
 import org.datafold.api.FoldException;
 import org.datafold.api.FoldNode;
 import org.datafold.api.schema.DiscoveryReport;
-import org.datafold.api.schema.FieldDefinition;
-import org.datafold.api.schema.Schema;
 import org.datafold.api.schema.SchemaInfo;
+import org.datafold.json.NodeJson;
 import org.datafold.support.home.HomePaths;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-/** {@code schema:*}: the schemas of the node and their lifecycle. */
+/**
+ * {@code schema:*}: the schemas of the node and their lifecycle. Changes go through the node's
+ * {@link FoldNode}, as those of the app socket do, so that approval checks the schema's transforms.
+ */
 @Component(service = SchemaCommands.class, property = {
         "osgi.command.scope=schema",
         "osgi.command.function=list",
@@ -50,33 +50,9 @@ public final class SchemaCommands {
         return sb.toString();
     }
 
-    @Descriptor("Show one schema as JSON: state, source, hash, type and fields")
+    @Descriptor("Show one schema as JSON: name, state, source, then the schema file with its hash and the fields' data references")
     public String show(@Descriptor("schema name") String name) {
-        SchemaInfo info = node.schema(name);
-        Schema s = info.schema();
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        out.put("name", s.name());
-        out.put("state", info.state().displayName());
-        out.put("source", info.source());
-        out.put("hash", s.hash());
-        out.put("schema_type", s.type().isRange() ? "Range(" + s.type().rangeKey() + ")" : "Single");
-        ObjectNode fields = out.putObject("fields");
-        for (var e : s.fields().entrySet()) {
-            FieldDefinition f = e.getValue();
-            ObjectNode fo = fields.putObject(e.getKey());
-            fo.put("field_type", f.fieldType().jsonName());
-            fo.put("writable", f.writable());
-            fo.put("ref_atom_uuid", f.refAtomUuid());
-            fo.set("permission_policy", Json.MAPPER.valueToTree(f.permissions()));
-            fo.set("payment_config", Json.MAPPER.valueToTree(f.payment()));
-            if (!f.fieldMappers().isEmpty()) {
-                fo.set("field_mappers", Json.MAPPER.valueToTree(f.fieldMappers()));
-            }
-            if (f.transform() != null) {
-                fo.set("transform", Json.MAPPER.valueToTree(f.transform()));
-            }
-        }
-        return Json.print(out);
+        return NodeJson.pretty(NodeJson.schema(node.schema(name), true));
     }
 
     @Descriptor("Load a schema file (absolute, or relative to the node's folder); it becomes Available")

@@ -1,4 +1,4 @@
-package org.datafold.shell.internal;
+package org.datafold.core.internal.command;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -13,6 +13,7 @@ import org.datafold.api.permission.PermissionService;
 import org.datafold.api.permission.PublicKeys;
 import org.datafold.storage.api.DiskSpace;
 import org.datafold.storage.api.Storage;
+import org.datafold.support.text.ByteSizes;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.startlevel.BundleStartLevel;
@@ -98,8 +99,8 @@ public final class NodeCommands {
         sb.append(String.format("Data        %s%n", st.dataDirectory()));
         DiskSpace d = st.disk();
         sb.append(String.format("Disk        %s%n", d == null ? "(unavailable)"
-                : StorageCommands.bytes(d.freeBytes()) + " free of " + StorageCommands.bytes(d.totalBytes())
-                        + ", store " + StorageCommands.bytes(d.storeBytes())));
+                : ByteSizes.format(d.freeBytes()) + " free of " + ByteSizes.format(d.totalBytes())
+                        + ", store " + ByteSizes.format(d.storeBytes())));
         sb.append(String.format("Limits      %s%n", d == null ? "(unavailable)" : limits(d)));
         long active = st.bundles().stream().filter(b -> b.state().equals("Active")).count();
         sb.append(String.format("Bundles     %d (%d active)%n", st.bundles().size(), active));
@@ -113,11 +114,11 @@ public final class NodeCommands {
 
     /** The disk limits and whether writes are refused because of them. */
     private static String limits(DiskSpace d) {
-        String store = d.maxStoreBytes() == 0 ? "unlimited" : "at most " + StorageCommands.bytes(d.maxStoreBytes());
+        String store = d.maxStoreBytes() == 0 ? "unlimited" : "at most " + ByteSizes.format(d.maxStoreBytes());
         String state = d.readOnly()
                 ? "REACHED, writes fail with DISK_FULL (store open read-only: free space, then restart the node)"
                 : d.limitReached() ? "REACHED, writes fail with DISK_FULL" : "writes accepted";
-        return "store " + store + " (maxDiskMb), keep " + StorageCommands.bytes(d.keepFreeBytes())
+        return "store " + store + " (maxDiskMb), keep " + ByteSizes.format(d.keepFreeBytes())
                 + " free (freeDiskMb): " + state;
     }
 

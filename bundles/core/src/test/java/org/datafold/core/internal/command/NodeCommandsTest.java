@@ -1,4 +1,4 @@
-package org.datafold.shell.internal;
+package org.datafold.core.internal.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,8 +7,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-import org.datafold.shell.internal.NodeCommands.BundleLine;
-import org.datafold.shell.internal.NodeCommands.Status;
+import org.datafold.core.internal.command.NodeCommands.BundleLine;
+import org.datafold.core.internal.command.NodeCommands.Status;
 import org.datafold.storage.api.DiskSpace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package org.datafold.shell.internal;
+package org.datafold.core.internal.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -89,10 +89,16 @@ class DataCommandsTest {
     }
 
     @Test
+    void anUnknownMutationTypeIsRefused() {
+        refused(() -> commands.mutate("", "Note", "upsert", "{\"title\": \"a\"}"),
+                "mutation type must be create, update or delete, was 'upsert'");
+    }
+
+    @Test
     void wellFormedArgumentsAreRead() {
-        assertThat(Json.object("{\"title\": \"hi\", \"n\": 2, \"meta\": {\"a\": [true]}}\n", "the values argument"))
+        assertThat(DataCommands.values("{\"title\": \"hi\", \"n\": 2, \"meta\": {\"a\": [true]}}\n"))
                 .isEqualTo(Map.of("title", "hi", "n", 2, "meta", Map.of("a", List.of(true))));
-        assertThat(Json.filter(" {\"KeyRange\": {\"start\": \"a\", \"end\": \"m\"}} "))
+        assertThat(DataCommands.filter(" {\"KeyRange\": {\"start\": \"a\", \"end\": \"m\"}} "))
                 .isEqualTo(new RangeFilter.KeyRange("a", "m"));
     }
 }

@@ -1,14 +1,18 @@
-package org.datafold.shell.internal;
+package org.datafold.storage.internal.command;
 
 import org.apache.felix.service.command.Descriptor;
 import org.datafold.storage.api.RepositoryStats;
 import org.datafold.storage.api.Storage;
 import org.datafold.storage.api.StorageStats;
+import org.datafold.support.text.ByteSizes;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** {@code storage:stats}: the environment and every repository. */
+/**
+ * {@code storage:stats}: the environment and every repository. The storage bundle registers its own
+ * command, as every bundle does (docs/architecture.md).
+ */
 @Component(service = StorageCommands.class, property = {
         "osgi.command.scope=storage",
         "osgi.command.function=stats" })
@@ -29,30 +33,17 @@ public final class StorageCommands {
         sb.append(String.format("Durability         %s%n", s.durability()));
         sb.append(String.format("Opened             %s (previous shutdown %s)%n", s.openedAt(),
                 s.previousShutdownClean() ? "clean" : "NOT clean: recovered"));
-        sb.append(String.format("Cache              %s used of %s, %d misses%n", bytes(s.cacheUsedBytes()),
-                bytes(s.cacheSizeBytes()), s.cacheMisses()));
-        sb.append(String.format("Log                %s in %d file(s)%n", bytes(s.logSizeBytes()), s.logFiles()));
+        sb.append(String.format("Cache              %s used of %s, %d misses%n", ByteSizes.format(s.cacheUsedBytes()),
+                ByteSizes.format(s.cacheSizeBytes()), s.cacheMisses()));
+        sb.append(String.format("Log                %s in %d file(s)%n", ByteSizes.format(s.logSizeBytes()), s.logFiles()));
         sb.append(String.format("Transactions       %d committed, %d aborted, %d conflict retries%n",
                 s.transactionsCommitted(), s.transactionsAborted(), s.conflictRetries()));
         sb.append(String.format("%-24s %10s %10s %10s %10s %12s%n", "Repository", "Records", "Reads", "Writes",
                 "Deletes", "Written"));
         for (RepositoryStats r : storage.repositoryStats()) {
             sb.append(String.format("%-24s %10d %10d %10d %10d %12s%n", r.name(), r.records(), r.reads(),
-                    r.writes(), r.deletes(), bytes(r.bytesWritten())));
+                    r.writes(), r.deletes(), ByteSizes.format(r.bytesWritten())));
         }
         return sb.toString();
-    }
-
-    static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        if (n < 1024 * 1024) {
-            return String.format("%.1f KiB", n / 1024.0);
-        }
-        if (n < 1024L * 1024 * 1024) {
-            return String.format("%.1f MiB", n / (1024.0 * 1024));
-        }
-        return String.format("%.1f GiB", n / (1024.0 * 1024 * 1024));
     }
 }

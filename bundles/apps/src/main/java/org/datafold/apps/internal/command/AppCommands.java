@@ -1,4 +1,4 @@
-package org.datafold.apps.internal;
+package org.datafold.apps.internal.command;
 
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -8,6 +8,7 @@ import org.datafold.api.app.AppInfo;
 import org.datafold.api.app.Apps;
 import org.datafold.api.permission.PermissionService;
 import org.datafold.api.permission.PublicKeys;
+import org.datafold.apps.internal.App;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;

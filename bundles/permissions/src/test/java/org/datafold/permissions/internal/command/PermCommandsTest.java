@@ -1,4 +1,4 @@
-package org.datafold.shell.internal;
+package org.datafold.permissions.internal.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
