@@ -69,8 +69,8 @@ public class DeepFolderIT {
         try (DataFoldClient client = DataFoldClient.connect(ClientConfig.of(sock, ClientKey.load(appKey)))) {
             assertFalse(client.listSchemas().isEmpty());
             // Limits and time-outs: applied in place, the connection stays.
-            Files.writeString(cfg, original.replace("maxConnections = 512", "maxConnections = 500")
-                    .replace("idleTimeoutSeconds = 300", "idleTimeoutSeconds = 600"));
+            Files.writeString(cfg, original.replace("max_connections = 512", "max_connections = 500")
+                    .replace("idle_timeout_seconds = 300", "idle_timeout_seconds = 600"));
             awaitStats("500 connections");
             assertFalse("the same connection still works", client.listSchemas().isEmpty());
 

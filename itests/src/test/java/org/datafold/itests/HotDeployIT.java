@@ -124,18 +124,35 @@ public class HotDeployIT {
 
     @Test
     public void cfgFileInDeployReconfiguresTheComponentItNames() throws Exception {
+        Storage storage = deployStorageCfg("WRITE_NO_SYNC", "data_dir = " + System.getProperty("datafold.data")
+                + "\ndurability = WRITE_NO_SYNC\ncache_size_mb = 32\n");
+        assertEquals("WRITE_NO_SYNC", storage.stats().durability());
+        assertEquals(32L << 20, storage.stats().cacheSizeBytes());
+    }
+
+    @Test
+    public void cfgFileWithTheKeysOfAnEarlierReleaseStillWorks() throws Exception {
+        Storage storage = deployStorageCfg("NO_SYNC", "dataDir = " + System.getProperty("datafold.data")
+                + "\ndurability = NO_SYNC\ncacheSizeMb = 24\n");
+        assertEquals("NO_SYNC", storage.stats().durability());
+        assertEquals("the old key cacheSizeMb is read", 24L << 20, storage.stats().cacheSizeBytes());
+        assertEquals("the old key dataDir is read", Path.of(System.getProperty("datafold.data")).toAbsolutePath()
+                .normalize().toString(), storage.stats().dataDirectory());
+    }
+
+    /** Writes {@code org.datafold.storage.cfg} into deploy/ and waits for the storage with that durability. */
+    private Storage deployStorageCfg(String durability, String content) throws Exception {
         CountDownLatch reconfigured = new CountDownLatch(1);
         ServiceListener listener = e -> {
             if (e.getType() != ServiceEvent.UNREGISTERING
-                    && "WRITE_NO_SYNC".equals(e.getServiceReference().getProperty("durability"))) {
+                    && durability.equals(e.getServiceReference().getProperty("durability"))) {
                 reconfigured.countDown();
             }
         };
         context.addServiceListener(listener, "(objectClass=" + Storage.class.getName() + ")");
         Path cfg = deployDir().resolve("org.datafold.storage.cfg");
         try {
-            Files.writeString(cfg, "dataDir = " + System.getProperty("datafold.data") + "\n"
-                    + "durability = WRITE_NO_SYNC\ncacheSizeMb = 32\n");
+            Files.writeString(cfg, content);
             assertTrue("storage re-registered with the new configuration",
                     reconfigured.await(TIMEOUT_S, TimeUnit.SECONDS));
         } finally {
@@ -143,9 +160,9 @@ public class HotDeployIT {
         }
         Await.ready(context);
         Storage storage = (Storage) Await.service(context, "(&(objectClass=" + Storage.class.getName()
-                + ")(durability=WRITE_NO_SYNC))");
+                + ")(durability=" + durability + "))");
         assertNotNull(storage);
-        assertEquals("WRITE_NO_SYNC", storage.stats().durability());
+        return storage;
     }
 
     private Bundle find(String bsn) {

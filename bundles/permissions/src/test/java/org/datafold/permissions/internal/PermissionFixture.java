@@ -82,7 +82,7 @@ abstract class PermissionFixture {
                 "hash-" + name);
     }
 
-    record TestConfig(int unknownKeyDistance, int auditRetentionDays, int auditMaxEvents) implements PermissionsConfig {
+    record TestConfig(int unknown__key__distance, int audit__retention__days, int audit__max__events) implements PermissionsConfig {
         @Override
         public Class<? extends Annotation> annotationType() {
             return PermissionsConfig.class;

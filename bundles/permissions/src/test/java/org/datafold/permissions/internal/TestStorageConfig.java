@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import org.datafold.storage.internal.StorageConfig;
 
 /** A storage configuration for tests (the component property type is an annotation interface). */
-record TestStorageConfig(String dataDir, Durability durability, int cacheSizeMb, long lockTimeoutMs,
-        int maxRetries) implements StorageConfig {
+record TestStorageConfig(String data__dir, Durability durability, int cache__size__mb, long lock__timeout__ms,
+        int max__retries) implements StorageConfig {
 
     /** Small cache, buffered commits (tests do not need the fsync), in {@code dir}. */
     static TestStorageConfig in(Path dir) {
@@ -15,18 +15,18 @@ record TestStorageConfig(String dataDir, Durability durability, int cacheSizeMb,
     }
 
     TestStorageConfig withDurability(Durability value) {
-        return new TestStorageConfig(dataDir, value, cacheSizeMb, lockTimeoutMs, maxRetries);
+        return new TestStorageConfig(data__dir, value, cache__size__mb, lock__timeout__ms, max__retries);
     }
 
     /** No size limit of the store's own (the default). */
     @Override
-    public long maxDiskMb() {
+    public long max__disk__mb() {
         return 0;
     }
 
     /** The free disk space kept by default. */
     @Override
-    public long freeDiskMb() {
+    public long free__disk__mb() {
         return 1024;
     }
 

@@ -9,8 +9,8 @@ import org.datafold.storage.internal.StorageConfig;
  * A storage configuration for tests: the component property type is an annotation interface,
  * which a record can implement.
  */
-record TestStorageConfig(String dataDir, Durability durability, int cacheSizeMb, long lockTimeoutMs,
-        int maxRetries) implements StorageConfig {
+record TestStorageConfig(String data__dir, Durability durability, int cache__size__mb, long lock__timeout__ms,
+        int max__retries) implements StorageConfig {
 
     /** A small cache in {@code dir}; commits reach the OS (enough for restarts within a test). */
     static TestStorageConfig in(Path dir) {
@@ -19,13 +19,13 @@ record TestStorageConfig(String dataDir, Durability durability, int cacheSizeMb,
 
     /** No size limit of the store's own (the default). */
     @Override
-    public long maxDiskMb() {
+    public long max__disk__mb() {
         return 0;
     }
 
     /** The free disk space kept by default. */
     @Override
-    public long freeDiskMb() {
+    public long free__disk__mb() {
         return 1024;
     }
 
