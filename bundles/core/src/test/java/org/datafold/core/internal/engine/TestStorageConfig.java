@@ -1,37 +1,18 @@
 package org.datafold.core.internal.engine;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 
 import org.datafold.storage.internal.StorageConfig;
+import org.datafold.testsupport.TestStorage;
 
-/** A storage configuration for tests (the component property type is an annotation interface). */
-record TestStorageConfig(String data__dir, Durability durability, int cache__size__mb, long lock__timeout__ms,
-        int max__retries) implements StorageConfig {
+/** The storage configuration of the engine's tests: that of every bundle's tests ({@link TestStorage}). */
+final class TestStorageConfig {
+
+    private TestStorageConfig() {
+    }
 
     /** Small cache, buffered commits (tests do not need the fsync), in {@code dir}. */
-    static TestStorageConfig in(Path dir) {
-        return new TestStorageConfig(dir.toString(), Durability.NO_SYNC, 16, 500, 10);
-    }
-
-    TestStorageConfig withDurability(Durability value) {
-        return new TestStorageConfig(data__dir, value, cache__size__mb, lock__timeout__ms, max__retries);
-    }
-
-    /** No size limit of the store's own (the default). */
-    @Override
-    public long max__disk__mb() {
-        return 0;
-    }
-
-    /** The free disk space kept by default. */
-    @Override
-    public long free__disk__mb() {
-        return 1024;
-    }
-
-    @Override
-    public Class<? extends Annotation> annotationType() {
-        return StorageConfig.class;
+    static StorageConfig in(Path dir) {
+        return TestStorage.config(dir);
     }
 }
