@@ -17,19 +17,9 @@ import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
-import javax.inject.Inject;
-
 import org.datafold.storage.api.Storage;
-import org.junit.Before;
 import org.junit.Test;
-import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.ServiceEvent;
@@ -37,23 +27,8 @@ import org.osgi.framework.ServiceListener;
 import org.osgi.framework.startlevel.BundleStartLevel;
 
 /** Hot deployment through the real deploy/ folder watched by FileInstall. */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class HotDeployIT {
+public class HotDeployIT extends NodeTestBase {
     private static final long TIMEOUT_S = 60;
-
-    @Inject
-    BundleContext context;
-
-    @Configuration
-    public Option[] config() {
-        return NodeOptions.node("hotdeploy");
-    }
-
-    @Before
-    public void awaitReady() throws InterruptedException {
-        Await.ready(context);
-    }
 
     private static Path deployDir() {
         return Path.of(System.getProperty("datafold.home")).resolve("deploy");
