@@ -9,6 +9,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -24,7 +26,10 @@ import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 /** Hot deployment through the real deploy/ folder watched by FileInstall. */
 public class HotDeployIT extends NodeTestBase {
@@ -106,17 +111,46 @@ public class HotDeployIT extends NodeTestBase {
     }
 
     @Test
-    public void cfgFileWithTheKeysOfAnEarlierReleaseStillWorks() throws Exception {
-        Storage storage = deployStorageCfg("NO_SYNC", "dataDir = " + System.getProperty("datafold.data")
-                + "\ndurability = NO_SYNC\ncacheSizeMb = 24\n");
-        assertEquals("NO_SYNC", storage.stats().durability());
-        assertEquals("the old key cacheSizeMb is read", 24L << 20, storage.stats().cacheSizeBytes());
-        assertEquals("the old key dataDir is read", Path.of(System.getProperty("datafold.data")).toAbsolutePath()
-                .normalize().toString(), storage.stats().dataDirectory());
+    public void theKeysOfAnEarlierReleaseStillWork() throws Exception {
+        // Only the old keys, as a file of an earlier release leaves them (a deploy/ file would be
+        // merged with the new keys of etc/, which win): through ConfigAdmin, as FileInstall gives them.
+        // Held for the whole test: ConfigAdmin is a service factory, its object dies with the last unget.
+        ServiceReference<ConfigurationAdmin> ref = context.getServiceReference(ConfigurationAdmin.class);
+        assertNotNull("ConfigurationAdmin", ref);
+        ConfigurationAdmin cm = context.getService(ref);
+        try {
+            Configuration config = cm.getConfiguration("org.datafold.storage", "?");
+            Dictionary<String, Object> original = config.getProperties();
+            Hashtable<String, Object> old = new Hashtable<>();
+            old.put("dataDir", System.getProperty("datafold.data"));
+            old.put("durability", "NO_SYNC");
+            old.put("cacheSizeMb", "24");
+            try {
+                Storage storage = reconfigureStorage("NO_SYNC", () -> config.update(old));
+                assertEquals("the old key cacheSizeMb is read", 24L << 20, storage.stats().cacheSizeBytes());
+                assertEquals("the old key dataDir is read", Path.of(System.getProperty("datafold.data"))
+                        .toAbsolutePath().normalize().toString(), storage.stats().dataDirectory());
+            } finally {
+                reconfigureStorage(String.valueOf(original.get("durability")), () -> config.update(original));
+            }
+        } finally {
+            context.ungetService(ref);
+        }
     }
 
     /** Writes {@code org.datafold.storage.cfg} into deploy/ and waits for the storage with that durability. */
     private Storage deployStorageCfg(String durability, String content) throws Exception {
+        Path cfg = deployDir().resolve("org.datafold.storage.cfg");
+        return reconfigureStorage(durability, () -> Files.writeString(cfg, content));
+    }
+
+    /** A change of the storage's configuration. */
+    private interface Change {
+        void apply() throws Exception;
+    }
+
+    /** Applies the change and waits for the storage to be registered again with the given durability. */
+    private Storage reconfigureStorage(String durability, Change change) throws Exception {
         CountDownLatch reconfigured = new CountDownLatch(1);
         ServiceListener listener = e -> {
             if (e.getType() != ServiceEvent.UNREGISTERING
@@ -125,9 +159,8 @@ public class HotDeployIT extends NodeTestBase {
             }
         };
         context.addServiceListener(listener, "(objectClass=" + Storage.class.getName() + ")");
-        Path cfg = deployDir().resolve("org.datafold.storage.cfg");
         try {
-            Files.writeString(cfg, content);
+            change.apply();
             assertTrue("storage re-registered with the new configuration",
                     reconfigured.await(TIMEOUT_S, TimeUnit.SECONDS));
         } finally {

@@ -22,7 +22,9 @@ import org.slf4j.Logger;
  * properties, and reads the configuration through {@link #apply}: where a new key is absent and
  * its old name is set, the old value is used (converted as Declarative Services would convert it),
  * and one warning names the old and the new key. Where both are set, the new key wins and the
- * warning says that the old one is ignored.
+ * warning says that the old one is ignored. The properties of a component always hold the new keys
+ * (its description carries their defaults), so a new key at its default counts as not set: a file
+ * that sets both, the new one to its default, is read with the old value.
  *
  * <p>The one place that knows the rule; components keep their table of old names next to their
  * configuration type.
@@ -67,7 +69,7 @@ public final class RenamedKeys {
             if (properties == null || !properties.containsKey(oldKey)) {
                 continue;
             }
-            if (properties.containsKey(newKey)) {
+            if (isSet(properties, newKey, method)) {
                 log.warn("configuration {}: '{}' is ignored, '{}' is set: '{}' is the old name of '{}', remove it",
                         pid, oldKey, newKey, oldKey, newKey);
                 continue;
@@ -98,6 +100,26 @@ public final class RenamedKeys {
             }
         };
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+    }
+
+    /**
+     * Whether the configuration sets the key. The component description carries the default of
+     * every key of a component property type the component is activated with (bnd writes them), so
+     * the properties hold every new key: one at its default counts as not set.
+     */
+    private static boolean isSet(Map<String, ?> properties, String key, Method method) {
+        if (!properties.containsKey(key)) {
+            return false;
+        }
+        Object defaultValue = method.getDefaultValue();
+        if (defaultValue == null) {
+            return true;
+        }
+        try {
+            return !Objects.deepEquals(convert(properties.get(key), method.getReturnType()), defaultValue);
+        } catch (RuntimeException e) {
+            return true; // not a valid value, but set: the component reports it
+        }
     }
 
     /**

@@ -126,11 +126,24 @@ class RenamedKeysTest {
         SampleConfig config = defaults();
 
         SampleConfig read = RenamedKeys.apply(SampleConfig.class, config, Map.of("cacheSizeMb", "32",
-                "cache_size_mb", "64"), SampleConfig.PID, SampleConfig.OLD_KEYS, warnings.logger);
+                "cache_size_mb", "48"), SampleConfig.PID, SampleConfig.OLD_KEYS, warnings.logger);
 
         assertThat(read).as("Declarative Services already read the new key").isSameAs(config);
         assertThat(warnings.lines).singleElement().asString()
                 .contains("'cacheSizeMb' is ignored, 'cache_size_mb' is set");
+    }
+
+    @Test
+    void aNewKeyAtItsDefaultAsEveryComponentDescriptionCarriesItDoesNotHideTheOldOne() {
+        Warnings warnings = new Warnings();
+
+        // bnd writes the defaults into the component description: DS passes them with the configuration
+        SampleConfig read = apply(Map.of("cache_size_mb", 64, "max_disk_mb", 0L, "allowed_hosts", new String[0],
+                "cacheSizeMb", "32", "allowedHosts", "a.example"), warnings);
+
+        assertThat(read.cache__size__mb()).isEqualTo(32);
+        assertThat(read.allowed__hosts()).containsExactly("a.example");
+        assertThat(warnings.lines).hasSize(2).allSatisfy(l -> assertThat(l).contains("it is still read"));
     }
 
     @Test
