@@ -6,22 +6,22 @@ import java.nio.file.Path;
 import org.datafold.storage.internal.StorageConfig;
 
 /** A storage configuration built in code (the component property type is an annotation interface). */
-record BenchStorageConfig(String dataDir, Durability durability, int cacheSizeMb, long lockTimeoutMs,
-        int maxRetries) implements StorageConfig {
+record BenchStorageConfig(String data__dir, Durability durability, int cache__size__mb, long lock__timeout__ms,
+        int max__retries) implements StorageConfig {
 
-    static BenchStorageConfig of(Path dir, Durability durability, int cacheSizeMb) {
-        return new BenchStorageConfig(dir.toString(), durability, cacheSizeMb, 500, 10);
+    static BenchStorageConfig of(Path dir, Durability durability, int cache__size__mb) {
+        return new BenchStorageConfig(dir.toString(), durability, cache__size__mb, 500, 10);
     }
 
     /** No size limit of the store's own (the default). */
     @Override
-    public long maxDiskMb() {
+    public long max__disk__mb() {
         return 0;
     }
 
     /** The free disk space kept by default. */
     @Override
-    public long freeDiskMb() {
+    public long free__disk__mb() {
         return 1024;
     }
 

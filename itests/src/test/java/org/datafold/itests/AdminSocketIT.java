@@ -15,40 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
-import javax.inject.Inject;
-
-import org.junit.Before;
 import org.junit.Test;
-import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 
 /**
  * The admin socket of a running node, spoken to as a client would (frames: a type byte, a 4-byte
  * length, UTF-8 text).
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class AdminSocketIT {
+public class AdminSocketIT extends NodeTestBase {
     private static final byte RUN = 'C';
     private static final byte AWAIT_READY = 'R';
-
-    @Inject
-    BundleContext context;
-
-    @Configuration
-    public Option[] config() {
-        return NodeOptions.node("admin");
-    }
-
-    @Before
-    public void awaitReady() throws InterruptedException {
-        Await.ready(context);
-    }
 
     private static Path socket() {
         return Path.of(System.getProperty("datafold.home")).resolve("run/admin.sock");

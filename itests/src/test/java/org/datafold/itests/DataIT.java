@@ -20,24 +20,14 @@ import org.datafold.api.query.Caller;
 import org.datafold.api.query.FieldChange;
 import org.datafold.api.query.Mutation;
 import org.datafold.api.query.Query;
-import org.junit.Before;
 import org.junit.Test;
-import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 
 /** Schemas and data through the FoldNode service and the Gogo commands, in the real runtime. */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class DataIT {
+public class DataIT extends NodeTestBase {
     static final String READING = """
             {
               "name": "ItReading",
@@ -48,23 +38,10 @@ public class DataIT {
             """.formatted(Gogo.field("Range"), Gogo.field("Range"));
 
     @Inject
-    BundleContext context;
-
-    @Inject
     FoldNode node;
 
     @Inject
     CommandProcessor processor;
-
-    @Configuration
-    public Option[] config() {
-        return NodeOptions.node("data");
-    }
-
-    @Before
-    public void awaitReady() throws InterruptedException {
-        Await.ready(context);
-    }
 
     @Test
     public void schemaLifecycleAndDataThroughTheShell() throws Exception {

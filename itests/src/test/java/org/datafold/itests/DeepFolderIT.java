@@ -1,5 +1,6 @@
 package org.datafold.itests;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.Assert.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.datafold.client.ClientConfig;
 import org.datafold.client.ClientKey;
@@ -25,6 +27,10 @@ public class DeepFolderIT {
     /** A folder name that alone pushes every socket path in it past the 107-byte limit. */
     private static final String DEEP = "deep-" + "a-folder-with-a-long-name-".repeat(4);
 
+    /** How long a change of configuration may take to apply, and how often to look. */
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration POLL = Duration.ofMillis(500);
+
     @Rule
     public final NodeProcess proc = new NodeProcess(DEEP);
 
@@ -32,18 +38,13 @@ public class DeepFolderIT {
         return p.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8).length;
     }
 
-    /** Polls the shell (bounded) until sock:stats contains the text: the configuration was applied. */
-    private void awaitStats(String text) throws Exception {
-        String last = "";
-        for (int i = 0; i < 120; i++) {
-            NodeProcess.Result r = proc.datafold("shell", "sock:stats");
-            last = r.out();
-            if (last.contains(text)) {
-                return;
-            }
-            Thread.sleep(500); // FileInstall polls etc/ every second; the node gives no other signal to wait on
-        }
-        throw new AssertionError("sock:stats never showed '" + text + "':\n" + last);
+    /**
+     * Polls the shell (bounded) until sock:stats contains the text: the configuration was applied.
+     * FileInstall polls etc/ every second; the node gives no other signal to wait on.
+     */
+    private void awaitStats(String text) {
+        await("sock:stats showing '" + text + "'").atMost(WAIT).pollInterval(POLL)
+                .until(() -> proc.datafold("shell", "sock:stats").out(), out -> out.contains(text));
     }
 
     @Test
@@ -69,8 +70,8 @@ public class DeepFolderIT {
         try (DataFoldClient client = DataFoldClient.connect(ClientConfig.of(sock, ClientKey.load(appKey)))) {
             assertFalse(client.listSchemas().isEmpty());
             // Limits and time-outs: applied in place, the connection stays.
-            Files.writeString(cfg, original.replace("maxConnections = 512", "maxConnections = 500")
-                    .replace("idleTimeoutSeconds = 300", "idleTimeoutSeconds = 600"));
+            Files.writeString(cfg, original.replace("max_connections = 512", "max_connections = 500")
+                    .replace("idle_timeout_seconds = 300", "idle_timeout_seconds = 600"));
             awaitStats("500 connections");
             assertFalse("the same connection still works", client.listSchemas().isEmpty());
 
@@ -78,9 +79,7 @@ public class DeepFolderIT {
             Path moved = proc.home().resolve("run/moved.sock");
             Files.writeString(cfg, original.replace("path = ${datafold.home}/run/datafold.sock",
                     "path = ${datafold.home}/run/moved.sock"));
-            for (int i = 0; i < 120 && !Files.exists(moved); i++) {
-                Thread.sleep(500); // waiting for FileInstall to apply the edit
-            }
+            await("FileInstall applying the new path").atMost(WAIT).pollInterval(POLL).until(() -> Files.exists(moved));
             assertTrue("moved socket", Files.isSymbolicLink(moved));
             try {
                 client.listSchemas();
@@ -109,15 +108,11 @@ public class DeepFolderIT {
         Path sock = proc.home().resolve("run/datafold.sock");
         try {
             proc.start();
-            String diag = "";
-            for (int i = 0; i < 120 && !diag.contains("bytes long"); i++) {
-                NodeProcess.Result r = proc.datafold("shell", "--socket", admin.toString(), "--no-wait",
-                        "fold:diag");
-                diag = r.out() + r.err();
-                if (!diag.contains("bytes long")) {
-                    Thread.sleep(500); // the app socket's activation has not failed yet
-                }
-            }
+            // until the app socket's activation has failed
+            String diag = await("fold:diag naming the socket path").atMost(WAIT).pollInterval(POLL).until(() -> {
+                NodeProcess.Result r = proc.datafold("shell", "--socket", admin.toString(), "--no-wait", "fold:diag");
+                return r.out() + r.err();
+            }, d -> d.contains("bytes long"));
             String line = "socket path " + sock + " is " + bytes(sock) + " bytes long; a Unix socket path holds at most"
                     + " 107 bytes";
             assertTrue(diag, diag.contains(line));

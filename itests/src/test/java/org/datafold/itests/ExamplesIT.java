@@ -62,15 +62,8 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.FixMethodOrder;
 import org.junit.Test;
-import org.junit.runner.RunWith;
 import org.junit.runners.MethodSorters;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.ServiceEvent;
@@ -93,9 +86,7 @@ import org.osgi.service.event.EventHandler;
 // One framework for the class: the app test (a) must see the journal app as new (schema Available,
 // key untrusted), so the tests run in name order, and it comes first.
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class ExamplesIT {
+public class ExamplesIT extends NodeTestBase {
     private static final long TIMEOUT_S = Await.TIMEOUT_MS / 1000;
     private static final String APP_BSN = "org.datafold.examples-sample-app";
     private static final String TRANSFORM_BSN = "org.datafold.examples-sample-transform";
@@ -110,9 +101,6 @@ public class ExamplesIT {
              "payment_config": {"base_multiplier": 1.0, "min_payment_threshold": 0}}""";
 
     @Inject
-    BundleContext context;
-
-    @Inject
     FoldNode node;
 
     @Inject
@@ -124,14 +112,8 @@ public class ExamplesIT {
     private final List<String> platformEvents = new CopyOnWriteArrayList<>();
     private BundleListener platformListener;
 
-    @Configuration
-    public Option[] config() {
-        return NodeOptions.node("examples");
-    }
-
     @Before
     public void recordPlatform() throws InterruptedException {
-        Await.ready(context);
         platform = platformBundles();
         assertFalse("platform bundles found", platform.isEmpty());
         platformListener = e -> {

@@ -9,6 +9,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -17,51 +19,21 @@ import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
-import javax.inject.Inject;
-
 import org.datafold.storage.api.Storage;
-import org.junit.Before;
 import org.junit.Test;
-import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.ProbeBuilder;
-import org.ops4j.pax.exam.TestProbeBuilder;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 /** Hot deployment through the real deploy/ folder watched by FileInstall. */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class HotDeployIT {
+public class HotDeployIT extends NodeTestBase {
     private static final long TIMEOUT_S = 60;
-
-    @Inject
-    BundleContext context;
-
-    @Configuration
-    public Option[] config() {
-        return NodeOptions.node("hotdeploy");
-    }
-
-    /** The probe uses the storage API, which is exported for platform bundles only. */
-    @ProbeBuilder
-    public TestProbeBuilder probe(TestProbeBuilder probe) {
-        return PlatformProbe.of(probe);
-    }
-
-    @Before
-    public void awaitReady() throws InterruptedException {
-        Await.ready(context);
-    }
 
     private static Path deployDir() {
         return Path.of(System.getProperty("datafold.home")).resolve("deploy");
@@ -132,18 +104,63 @@ public class HotDeployIT {
 
     @Test
     public void cfgFileInDeployReconfiguresTheComponentItNames() throws Exception {
+        Storage storage = deployStorageCfg("WRITE_NO_SYNC", "data_dir = " + System.getProperty("datafold.data")
+                + "\ndurability = WRITE_NO_SYNC\ncache_size_mb = 32\n");
+        assertEquals("WRITE_NO_SYNC", storage.stats().durability());
+        assertEquals(32L << 20, storage.stats().cacheSizeBytes());
+    }
+
+    @Test
+    public void theKeysOfAnEarlierReleaseStillWork() throws Exception {
+        // Only the old keys, as a file of an earlier release leaves them (a deploy/ file would be
+        // merged with the new keys of etc/, which win): through ConfigAdmin, as FileInstall gives them.
+        // Held for the whole test: ConfigAdmin is a service factory, its object dies with the last unget.
+        ServiceReference<ConfigurationAdmin> ref = context.getServiceReference(ConfigurationAdmin.class);
+        assertNotNull("ConfigurationAdmin", ref);
+        ConfigurationAdmin cm = context.getService(ref);
+        try {
+            Configuration config = cm.getConfiguration("org.datafold.storage", "?");
+            Dictionary<String, Object> original = config.getProperties();
+            Hashtable<String, Object> old = new Hashtable<>();
+            old.put("dataDir", System.getProperty("datafold.data"));
+            old.put("durability", "NO_SYNC");
+            old.put("cacheSizeMb", "24");
+            try {
+                Storage storage = reconfigureStorage("NO_SYNC", () -> config.update(old));
+                assertEquals("the old key cacheSizeMb is read", 24L << 20, storage.stats().cacheSizeBytes());
+                assertEquals("the old key dataDir is read", Path.of(System.getProperty("datafold.data"))
+                        .toAbsolutePath().normalize().toString(), storage.stats().dataDirectory());
+            } finally {
+                reconfigureStorage(String.valueOf(original.get("durability")), () -> config.update(original));
+            }
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    /** Writes {@code org.datafold.storage.cfg} into deploy/ and waits for the storage with that durability. */
+    private Storage deployStorageCfg(String durability, String content) throws Exception {
+        Path cfg = deployDir().resolve("org.datafold.storage.cfg");
+        return reconfigureStorage(durability, () -> Files.writeString(cfg, content));
+    }
+
+    /** A change of the storage's configuration. */
+    private interface Change {
+        void apply() throws Exception;
+    }
+
+    /** Applies the change and waits for the storage to be registered again with the given durability. */
+    private Storage reconfigureStorage(String durability, Change change) throws Exception {
         CountDownLatch reconfigured = new CountDownLatch(1);
         ServiceListener listener = e -> {
             if (e.getType() != ServiceEvent.UNREGISTERING
-                    && "WRITE_NO_SYNC".equals(e.getServiceReference().getProperty("durability"))) {
+                    && durability.equals(e.getServiceReference().getProperty("durability"))) {
                 reconfigured.countDown();
             }
         };
         context.addServiceListener(listener, "(objectClass=" + Storage.class.getName() + ")");
-        Path cfg = deployDir().resolve("org.datafold.storage.cfg");
         try {
-            Files.writeString(cfg, "dataDir = " + System.getProperty("datafold.data") + "\n"
-                    + "durability = WRITE_NO_SYNC\ncacheSizeMb = 32\n");
+            change.apply();
             assertTrue("storage re-registered with the new configuration",
                     reconfigured.await(TIMEOUT_S, TimeUnit.SECONDS));
         } finally {
@@ -151,9 +168,9 @@ public class HotDeployIT {
         }
         Await.ready(context);
         Storage storage = (Storage) Await.service(context, "(&(objectClass=" + Storage.class.getName()
-                + ")(durability=WRITE_NO_SYNC))");
+                + ")(durability=" + durability + "))");
         assertNotNull(storage);
-        assertEquals("WRITE_NO_SYNC", storage.stats().durability());
+        return storage;
     }
 
     private Bundle find(String bsn) {

@@ -18,26 +18,11 @@ import org.datafold.api.node.NodeInfo;
 import org.datafold.storage.api.Repository;
 import org.datafold.storage.api.RepositoryDescriptor;
 import org.datafold.storage.api.Storage;
-import org.junit.Before;
 import org.junit.Test;
-import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.ProbeBuilder;
-import org.ops4j.pax.exam.TestProbeBuilder;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 
 /** The runtime's bundle set in a real Felix: everything active, ready, Gogo and storage working. */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class PlatformIT {
-
-    @Inject
-    BundleContext context;
+public class PlatformIT extends NodeTestBase {
 
     @Inject
     CommandProcessor processor;
@@ -50,22 +35,6 @@ public class PlatformIT {
 
     @Inject
     Diagnostics diagnostics;
-
-    @Configuration
-    public Option[] config() {
-        return NodeOptions.node("platform");
-    }
-
-    /** The probe uses the storage API, which is exported for platform bundles only. */
-    @ProbeBuilder
-    public TestProbeBuilder probe(TestProbeBuilder probe) {
-        return PlatformProbe.of(probe);
-    }
-
-    @Before
-    public void awaitReady() throws InterruptedException {
-        Await.ready(context);
-    }
 
     @Test
     public void everyRuntimeBundleIsActive() {

@@ -20,22 +20,12 @@ import javax.inject.Inject;
 import org.datafold.api.FoldNode;
 import org.datafold.api.schema.DiscoveryReport;
 import org.datafold.api.schema.SchemaState;
-import org.junit.Before;
 import org.junit.Test;
-import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
 
 /** A bundle that carries schemas (manifest header DataFold-Schemas) makes them Available, never Approved. */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class SchemaBundleIT {
+public class SchemaBundleIT extends NodeTestBase {
     static final String WIDGET = """
             {
               "name": "Widget",
@@ -46,20 +36,7 @@ public class SchemaBundleIT {
             """.formatted(Gogo.field("Single"));
 
     @Inject
-    BundleContext context;
-
-    @Inject
     FoldNode node;
-
-    @Configuration
-    public Option[] config() {
-        return NodeOptions.node("schemabundle");
-    }
-
-    @Before
-    public void awaitReady() throws InterruptedException {
-        Await.ready(context);
-    }
 
     @Test
     public void deployedBundleSchemasBecomeAvailable() throws Exception {

@@ -1,10 +1,12 @@
 package org.datafold.itests;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.Rule;
@@ -49,11 +51,10 @@ public class TransformProcessIT {
 
         Files.writeString(cfg, "enabled = true\n");
         proc.start();
-        // The run starts with the node; a query may come first, so ask a bounded number of times.
-        String after = "";
-        for (int i = 0; i < 60 && !after.contains("order: 90"); i++) {
-            after = shell("fold:query", "OrderTotal", "total,label").out();
-        }
+        // The run starts with the node; a query may come first, so ask until it shows (bounded).
+        String after = await("the queued run's output").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> shell("fold:query", "OrderTotal", "total,label").out(), out -> out.contains("order: 90"));
         assertTrue(after, after.contains("\"value\" : 90") && after.contains("\"order: 90\""));
         String history = shell("fold:history", "OrderTotal", "total").out();
         assertTrue(history, history.contains("transform:OrderTotal.total"));

@@ -30,23 +30,13 @@ import org.datafold.api.FoldNode;
 import org.datafold.api.permission.PermissionService;
 import org.datafold.api.query.Caller;
 import org.datafold.api.query.Query;
-import org.junit.Before;
 import org.junit.Test;
-import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 
 /**
  * The app socket server (bundle transport-uds) in the real runtime, spoken to with raw frames from a
  * plain JDK client (4-byte length, UTF-8 JSON; Ed25519 authentication; docs/protocol.md).
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class UdsServerIT {
+public class UdsServerIT extends NodeTestBase {
 
     static final String NOTE = """
             {
@@ -71,9 +61,6 @@ public class UdsServerIT {
             """;
 
     @Inject
-    BundleContext context;
-
-    @Inject
     CommandProcessor processor;
 
     @Inject
@@ -81,16 +68,6 @@ public class UdsServerIT {
 
     @Inject
     PermissionService permissions;
-
-    @Configuration
-    public Option[] config() {
-        return NodeOptions.node("uds");
-    }
-
-    @Before
-    public void awaitReady() throws InterruptedException {
-        Await.ready(context);
-    }
 
     private static Path socket() {
         return Path.of(System.getProperty("datafold.home")).resolve("run/datafold.sock");

@@ -13,6 +13,7 @@ import org.datafold.api.FoldException;
 import org.datafold.api.FoldNode;
 import org.datafold.api.permission.PublicKeys;
 import org.datafold.api.query.Caller;
+import org.datafold.testsupport.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 
@@ -42,7 +43,7 @@ class AppNodeViewTest {
     @Test
     void actingAsAnyoneElseIsRefusedAndLogged() {
         String other = Fakes.newKey();
-        try (Fakes.LogCapture log = new Fakes.LogCapture()) {
+        try (LogCapture log = new LogCapture()) {
             for (Caller as : new Caller[] { Caller.localOwner(), Caller.key(other), new Caller(key, true),
                     Caller.key("not-a-key") }) {
                 expectDenied(v -> v.query(as, null), "can only act as itself");
@@ -57,7 +58,7 @@ class AppNodeViewTest {
 
     @Test
     void ownerOperationsAreRefused() {
-        try (Fakes.LogCapture log = new Fakes.LogCapture()) {
+        try (LogCapture log = new LogCapture()) {
             expectDenied(v -> v.approve("S"), "owner");
             expectDenied(v -> v.block("S"), "owner");
             expectDenied(v -> v.unload("S"), "owner");

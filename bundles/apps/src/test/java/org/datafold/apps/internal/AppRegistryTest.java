@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.datafold.api.permission.PublicKeys;
 import org.datafold.api.query.Caller;
+import org.datafold.testsupport.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 
@@ -59,7 +60,7 @@ class AppRegistryTest extends StorageFixture {
 
     @Test
     void theOwnerKeyIsRefused() {
-        try (Fakes.LogCapture log = new Fakes.LogCapture()) {
+        try (LogCapture log = new LogCapture()) {
             assertThat(registry.add(10, "com.example.evil", "1.0.0", "evil;key=\"" + permissions.ownerKey() + "\"",
                     false, () -> Bundle.ACTIVE)).isEmpty();
             assertThat(String.join("\n", log.lines())).contains("com.example.evil").contains("owner")
@@ -77,7 +78,7 @@ class AppRegistryTest extends StorageFixture {
 
     @Test
     void anInvalidHeaderIsRefusedNamingTheBundleAndTheRule() {
-        try (Fakes.LogCapture log = new Fakes.LogCapture()) {
+        try (LogCapture log = new LogCapture()) {
             assertThat(registry.add(10, "com.example.bad", "1.0.0", "Bad App", false, () -> Bundle.ACTIVE)).isEmpty();
             assertThat(log.lines()).anySatisfy(l -> assertThat(l).contains("ERROR").contains("bundle 10")
                     .contains("com.example.bad").contains("[a-z0-9][a-z0-9._-]{0,63}"));
@@ -101,7 +102,7 @@ class AppRegistryTest extends StorageFixture {
 
     @Test
     void identityLogsShowFingerprintsOnly() {
-        try (Fakes.LogCapture log = new Fakes.LogCapture()) {
+        try (LogCapture log = new LogCapture()) {
             App app = add(10, "notes");
             String all = String.join("\n", log.lines());
             assertThat(all).contains("identity created").contains(app.fingerprint()).doesNotContain(app.publicKey());

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.datafold.api.ErrorCode;
 import org.datafold.api.FoldException;
 import org.datafold.api.app.OutboundResponse;
+import org.datafold.testsupport.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -262,7 +263,7 @@ class OutboundTest {
 
     @Test
     void theAuditNamesAppMethodAndTargetButNeverQueryOrHeaders() {
-        try (Fakes.LogCapture log = new Fakes.LogCapture()) {
+        try (LogCapture log = new LogCapture()) {
             access(notes).get(url("/hello?token=SECRET1"), Map.of("Authorization", "Bearer SECRET2"));
             expect(ErrorCode.PERMISSION_DENIED, () -> access(other).get(url("/hello?token=SECRET3"), Map.of()));
             configure(TestAppsConfig.allow("notes=127.0.0.1").http(true).maxBytes(10));

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 
 import org.datafold.storage.internal.JeStorage;
+import org.datafold.testsupport.FakePermissions;
+import org.datafold.testsupport.TestStorage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,12 +22,12 @@ abstract class StorageFixture {
     Path dir;
 
     JeStorage storage;
-    final Fakes.Permissions permissions = new Fakes.Permissions();
+    final FakePermissions permissions = new FakePermissions();
     AppRegistry registry;
 
     @BeforeEach
     void openStorage() {
-        storage = new JeStorage(TestStorageConfig.in(dir));
+        storage = TestStorage.open(dir);
         registry = newRegistry();
     }
 
@@ -41,7 +43,7 @@ abstract class StorageFixture {
     /** Closes the storage and opens it again on the same files, with a new registry. */
     void reopen() {
         storage.close();
-        storage = new JeStorage(TestStorageConfig.in(dir));
+        storage = TestStorage.open(dir);
         registry = newRegistry();
     }
 

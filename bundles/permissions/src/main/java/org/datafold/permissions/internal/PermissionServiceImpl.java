@@ -30,6 +30,7 @@ import org.datafold.api.schema.Schema;
 import org.datafold.storage.api.Repository;
 import org.datafold.storage.api.RepositoryDescriptor;
 import org.datafold.storage.api.Storage;
+import org.datafold.support.config.RenamedKeys;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -74,25 +75,36 @@ public final class PermissionServiceImpl implements PermissionService {
     private final Object changes = new Object();
     private volatile Snapshot snapshot;
 
-    @Activate
-    public PermissionServiceImpl(PermissionsConfig config, @Reference Storage storage) {
+    /** Outside OSGi: the configuration as given, the system clock. */
+    public PermissionServiceImpl(PermissionsConfig config, Storage storage) {
         this(config, storage, Clock.systemUTC());
+    }
+
+    /**
+     * The component's constructor: reads the keys of earlier releases ({@link PermissionsConfig#OLD_KEYS})
+     * from the raw properties where the new keys are absent.
+     */
+    @Activate
+    public PermissionServiceImpl(PermissionsConfig config, Map<String, Object> properties,
+            @Reference Storage storage) {
+        this(RenamedKeys.apply(PermissionsConfig.class, config, properties, PermissionsConfig.PID,
+                PermissionsConfig.OLD_KEYS, LOG), storage, Clock.systemUTC());
     }
 
     PermissionServiceImpl(PermissionsConfig config, Storage storage, Clock clock) {
         this.storage = Objects.requireNonNull(storage, "storage");
         this.clock = Objects.requireNonNull(clock, "clock");
-        int unknown = config.unknownKeyDistance();
+        int unknown = config.unknown__key__distance();
         if (unknown < PermissionsConfig.UNLIMITED) {
-            throw new FoldException(ErrorCode.CONFIGURATION_INVALID, "unknownKeyDistance must be -1 (unlimited) or"
+            throw new FoldException(ErrorCode.CONFIGURATION_INVALID, "unknown_key_distance must be -1 (unlimited) or"
                     + " 0 or more, was " + unknown, Map.of("pid", PermissionsConfig.PID), null);
         }
         this.unknownDistance = unknown == PermissionsConfig.UNLIMITED ? UNLIMITED : unknown;
         this.ownerKey = OwnerKey.loadOrCreate(storage.dataDirectory()).publicKey();
         this.trust = storage.repository(TRUST);
         this.grants = storage.repository(GRANTS);
-        this.audit = new AuditLog(storage, clock, Duration.ofDays(Math.max(1, config.auditRetentionDays())),
-                Math.max(100, config.auditMaxEvents()));
+        this.audit = new AuditLog(storage, clock, Duration.ofDays(Math.max(1, config.audit__retention__days())),
+                Math.max(100, config.audit__max__events()));
         synchronized (changes) {
             pruneExpiredGrants();
             reload();

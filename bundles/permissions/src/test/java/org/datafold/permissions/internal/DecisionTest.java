@@ -109,6 +109,15 @@ class DecisionTest extends PermissionFixture {
     }
 
     @Test
+    void theOldNameOfTheUnknownKeyDistanceIsStillRead() {
+        service.close();
+        // as Declarative Services activates it from a file of an earlier release: only the old key is set
+        service = new PermissionServiceImpl(config(-1, 30, 10000), Map.of("unknownKeyDistance", "2"), storage);
+
+        assertThat(service.distance(callers.get(UNKNOWN))).isEqualTo(2);
+    }
+
+    @Test
     void aMalformedCallerKeyIsDeniedNotAnError() {
         Decision d = service.decide(Caller.key("not-a-key"), schema, "open", Access.READ);
 

@@ -1,14 +1,11 @@
 package org.datafold.permissions.internal;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,14 +19,15 @@ import org.datafold.api.schema.SchemaPaymentConfig;
 import org.datafold.api.schema.SchemaType;
 import org.datafold.api.schema.TrustDistanceScaling;
 import org.datafold.storage.internal.JeStorage;
+import org.datafold.testsupport.Configs;
+import org.datafold.testsupport.FakePermissions;
+import org.datafold.testsupport.TestStorage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real JE storage in a temporary folder, a settable clock and a permission service on them. */
 abstract class PermissionFixture {
-
-    static final SecureRandom RANDOM = new SecureRandom();
 
     @TempDir
     Path dir;
@@ -40,7 +38,7 @@ abstract class PermissionFixture {
 
     @BeforeEach
     void open() {
-        storage = new JeStorage(TestStorageConfig.in(dir));
+        storage = TestStorage.open(dir);
         service = new PermissionServiceImpl(config(-1, 30, 10000), storage, clock);
     }
 
@@ -53,22 +51,21 @@ abstract class PermissionFixture {
     }
 
     /** Closes the service and the storage and opens both again on the same data. */
-    void restart(TestConfig config) {
+    void restart(PermissionsConfig config) {
         service.close();
         storage.close();
-        storage = new JeStorage(TestStorageConfig.in(dir));
+        storage = TestStorage.open(dir);
         service = new PermissionServiceImpl(config, storage, clock);
     }
 
-    static TestConfig config(int unknownKeyDistance, int auditRetentionDays, int auditMaxEvents) {
-        return new TestConfig(unknownKeyDistance, auditRetentionDays, auditMaxEvents);
+    static PermissionsConfig config(int unknownKeyDistance, int auditRetentionDays, int auditMaxEvents) {
+        return Configs.of(PermissionsConfig.class, Map.of("unknown_key_distance", unknownKeyDistance,
+                "audit_retention_days", auditRetentionDays, "audit_max_events", auditMaxEvents));
     }
 
     /** A fresh random public key in its text form. */
     static String newKey() {
-        byte[] raw = new byte[32];
-        RANDOM.nextBytes(raw);
-        return Base64.getEncoder().encodeToString(raw);
+        return FakePermissions.randomKey();
     }
 
     static FieldDefinition field(Policy read, Policy write, Map<String, Integer> explicitRead,
@@ -82,12 +79,6 @@ abstract class PermissionFixture {
                 "hash-" + name);
     }
 
-    record TestConfig(int unknownKeyDistance, int auditRetentionDays, int auditMaxEvents) implements PermissionsConfig {
-        @Override
-        public Class<? extends Annotation> annotationType() {
-            return PermissionsConfig.class;
-        }
-    }
 
     /** A clock that moves only when told to. */
     static final class MutableClock extends Clock {

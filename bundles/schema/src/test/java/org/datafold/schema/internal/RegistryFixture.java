@@ -9,6 +9,8 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.datafold.api.ErrorCode;
 import org.datafold.api.FoldException;
 import org.datafold.storage.internal.JeStorage;
+import org.datafold.storage.internal.StorageConfig.Durability;
+import org.datafold.testsupport.TestStorage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +26,8 @@ abstract class RegistryFixture {
 
     @BeforeEach
     void open() {
-        storage = new JeStorage(TestStorageConfig.in(dir.resolve("data")));
+        // commits reach the OS: enough for restarts within a test
+        storage = TestStorage.open(dir.resolve("data"), Durability.WRITE_NO_SYNC);
         registry = new SchemaRegistryCore(storage, schemaFolder());
     }
 

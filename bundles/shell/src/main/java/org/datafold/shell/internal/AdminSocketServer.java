@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,6 +29,7 @@ import org.apache.felix.service.command.Converter;
 import org.datafold.api.ErrorCode;
 import org.datafold.api.FoldException;
 import org.datafold.api.node.NodeInfo;
+import org.datafold.support.config.RenamedKeys;
 import org.datafold.support.socket.SocketPaths;
 import org.datafold.support.home.HomePaths;
 import org.newsclub.net.unix.AFUNIXServerSocket;
@@ -73,15 +75,20 @@ public final class AdminSocketServer {
     private final Set<AFUNIXSocket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
 
+    /**
+     * Binds the socket and starts accepting; the keys of earlier releases
+     * ({@link AdminSocketConfig#OLD_KEYS}) are read from the raw properties where the new keys are absent.
+     */
     @Activate
-    public AdminSocketServer(AdminSocketConfig config, BundleContext context,
+    public AdminSocketServer(AdminSocketConfig config, Map<String, Object> properties, BundleContext context,
             @Reference CommandProcessor processor) throws IOException {
         this.processor = processor;
-        if (config.maxConnections() < 1) {
+        config = RenamedKeys.apply(AdminSocketConfig.class, config, properties, PID, AdminSocketConfig.OLD_KEYS, LOG);
+        if (config.max__connections() < 1) {
             throw new FoldException(ErrorCode.CONFIGURATION_INVALID,
-                    PID + ": maxConnections must be >= 1, was " + config.maxConnections());
+                    PID + ": max_connections must be >= 1, was " + config.max__connections());
         }
-        this.maxReadyWaitMillis = Math.max(0, config.maxReadyWaitSeconds()) * 1000;
+        this.maxReadyWaitMillis = Math.max(0, config.max__ready__wait__seconds()) * 1000;
         this.peers = PeerPolicy.forCurrentUser();
         this.readiness = new ServiceTracker<>(context, readyFilter(context), null);
         this.readiness.open();
@@ -107,7 +114,7 @@ public final class AdminSocketServer {
         }
         this.server = bound.socket();
         AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(0, config.maxConnections(), 30, TimeUnit.SECONDS,
+        this.workers = new ThreadPoolExecutor(0, config.max__connections(), 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> {
                     Thread t = new Thread(r, "datafold-admin-" + n.incrementAndGet());
                     t.setDaemon(true);

@@ -9,8 +9,8 @@ package org.datafold.storage.api;
  * @param totalBytes    size of the file system holding the data directory
  * @param freeBytes     bytes of that file system free for the node's user
  * @param storeBytes    total size of the JE log files (the store)
- * @param maxStoreBytes the most the store may take ({@code maxDiskMb}); {@code 0}: no limit of its own
- * @param keepFreeBytes the free space writes leave on the file system ({@code freeDiskMb})
+ * @param maxStoreBytes the most the store may take ({@code max_disk_mb}); {@code 0}: no limit of its own
+ * @param keepFreeBytes the free space writes leave on the file system ({@code free_disk_mb})
  * @param limitReached  whether a limit was reached when the storage last checked, so that writes
  *                      are refused (the storage checks again as it writes, and at least every
  *                      ten seconds)

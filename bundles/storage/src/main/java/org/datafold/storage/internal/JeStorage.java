@@ -30,6 +30,7 @@ import org.datafold.storage.api.Storage;
 import org.datafold.storage.api.StorageException;
 import org.datafold.storage.api.StorageException.Category;
 import org.datafold.storage.api.StorageStats;
+import org.datafold.support.config.RenamedKeys;
 import org.datafold.support.home.HomePaths;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -61,7 +62,7 @@ import com.sleepycat.je.TransactionStats;
 
 /**
  * The storage component: one transactional Berkeley DB JE environment in
- * {@code <dataDir>/store}, one JE database per repository.
+ * {@code <data_dir>/store}, one JE database per repository.
  *
  * <p>Transactions are bound to the calling thread through JE's {@link CurrentTransaction}, and
  * units of work run through a {@link TransactionRunner}, which aborts and re-runs them when they
@@ -73,7 +74,7 @@ import com.sleepycat.je.TransactionStats;
  * was closed cleanly: it is marked unclean when opened and clean by {@link #close()}.
  *
  * <p>Disk limits are JE's own ({@code je.maxDisk}, {@code je.freeDisk}): once the store reaches
- * {@code maxDiskMb} or the file system has less than {@code freeDiskMb} free, JE refuses writes
+ * {@code max_disk_mb} or the file system has less than {@code free_disk_mb} free, JE refuses writes
  * with a {@link DiskLimitException}, which fails the operation with {@code DISK_FULL} and leaves
  * the environment valid: reads go on, and writes succeed again once JE sees room (it checks as it
  * writes and at least every ten seconds). Closing while a limit is reached skips JE's final
@@ -102,7 +103,7 @@ public final class JeStorage implements Storage, AutoCloseable {
     /** The environment directories open in this JVM. */
     private static final Set<Path> OPEN_STORES = ConcurrentHashMap.newKeySet();
     private static final long MIB = 1024L * 1024L;
-    /** Upper bound of {@code maxDiskMb} and {@code freeDiskMb} (a pebibyte): their sum in bytes fits a long. */
+    /** Upper bound of {@code max_disk_mb} and {@code free_disk_mb} (a pebibyte): their sum in bytes fits a long. */
     private static final long MAX_DISK_MB = 1L << 30;
     /** Statistics that are cheap to collect, among them JE's cached disk usage. */
     private static final StatsConfig FAST_STATS = new StatsConfig().setFast(true);
@@ -114,9 +115,9 @@ public final class JeStorage implements Storage, AutoCloseable {
     private final StorageConfig.Durability durability;
     private final long cacheSizeBytes;
     private final int maxRetries;
-    /** {@code maxDiskMb} in bytes; 0: no limit of its own. */
+    /** {@code max_disk_mb} in bytes; 0: no limit of its own. */
     private final long maxStoreBytes;
-    /** {@code freeDiskMb} in bytes. */
+    /** {@code free_disk_mb} in bytes. */
     private final long keepFreeBytes;
     private final Environment env;
     /** Whether the environment had to be opened read-only, the disk being too full to recover in place. */
@@ -142,35 +143,45 @@ public final class JeStorage implements Storage, AutoCloseable {
      * @throws StorageException {@code CONFIGURATION_INVALID} naming the PID and the key at fault,
      *         or a storage failure when JE cannot open the environment
      */
-    @Activate
     public JeStorage(StorageConfig config) {
+        this(config, Map.of());
+    }
+
+    /**
+     * The component's constructor: as {@link #JeStorage(StorageConfig)}, reading the keys of earlier
+     * releases ({@link StorageConfig#OLD_KEYS}) from the raw properties where the new keys are absent.
+     */
+    @Activate
+    public JeStorage(StorageConfig config, Map<String, Object> properties) {
         Objects.requireNonNull(config, "config");
-        this.dataDirectory = resolveDataDirectory(config.dataDir());
+        config = RenamedKeys.apply(StorageConfig.class, config, properties, StorageConfig.PID, StorageConfig.OLD_KEYS,
+                LOG);
+        this.dataDirectory = resolveDataDirectory(config.data__dir());
         this.durability = require(config.durability(), "durability", "must be one of SYNC, WRITE_NO_SYNC, NO_SYNC");
-        int cacheSizeMb = config.cacheSizeMb();
+        int cacheSizeMb = config.cache__size__mb();
         if (cacheSizeMb < 1) {
-            throw configError("cacheSizeMb", cacheSizeMb, "must be >= 1");
+            throw configError("cache_size_mb", cacheSizeMb, "must be >= 1");
         }
         this.cacheSizeBytes = cacheSizeMb * 1024L * 1024L;
         if (cacheSizeBytes >= Runtime.getRuntime().maxMemory()) {
-            throw configError("cacheSizeMb", cacheSizeMb, "must be below the JVM's maximum heap ("
+            throw configError("cache_size_mb", cacheSizeMb, "must be below the JVM's maximum heap ("
                     + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB)");
         }
-        long lockTimeoutMs = config.lockTimeoutMs();
+        long lockTimeoutMs = config.lock__timeout__ms();
         if (lockTimeoutMs < 1 || lockTimeoutMs > MAX_LOCK_TIMEOUT_MS) {
-            throw configError("lockTimeoutMs", lockTimeoutMs, "must be between 1 and " + MAX_LOCK_TIMEOUT_MS);
+            throw configError("lock_timeout_ms", lockTimeoutMs, "must be between 1 and " + MAX_LOCK_TIMEOUT_MS);
         }
-        this.maxRetries = config.maxRetries();
+        this.maxRetries = config.max__retries();
         if (maxRetries < 0) {
-            throw configError("maxRetries", maxRetries, "must be >= 0");
+            throw configError("max_retries", maxRetries, "must be >= 0");
         }
-        long maxDiskMb = config.maxDiskMb();
+        long maxDiskMb = config.max__disk__mb();
         if (maxDiskMb < 0 || maxDiskMb > MAX_DISK_MB) {
-            throw configError("maxDiskMb", maxDiskMb, "must be between 0 (no limit) and " + MAX_DISK_MB);
+            throw configError("max_disk_mb", maxDiskMb, "must be between 0 (no limit) and " + MAX_DISK_MB);
         }
-        long freeDiskMb = config.freeDiskMb();
+        long freeDiskMb = config.free__disk__mb();
         if (freeDiskMb < 1 || freeDiskMb > MAX_DISK_MB) {
-            throw configError("freeDiskMb", freeDiskMb, "must be between 1 and " + MAX_DISK_MB);
+            throw configError("free_disk_mb", freeDiskMb, "must be between 1 and " + MAX_DISK_MB);
         }
         this.maxStoreBytes = maxDiskMb * MIB;
         this.keepFreeBytes = freeDiskMb * MIB;
@@ -179,8 +190,8 @@ public final class JeStorage implements Storage, AutoCloseable {
             Files.createDirectories(storeDirectory);
         } catch (IOException | RuntimeException e) {
             throw new StorageException(Category.CONFIGURATION, "configuration " + StorageConfig.PID
-                    + ": dataDir: cannot create " + storeDirectory + ": " + e,
-                    Map.of("pid", StorageConfig.PID, "key", "dataDir", "path", storeDirectory.toString()), e);
+                    + ": data_dir: cannot create " + storeDirectory + ": " + e,
+                    Map.of("pid", StorageConfig.PID, "key", "data_dir", "path", storeDirectory.toString()), e);
         }
 
         this.storeKey = claimStoreDirectory(storeDirectory);
@@ -233,12 +244,12 @@ public final class JeStorage implements Storage, AutoCloseable {
 
     private static Path resolveDataDirectory(String dataDir) {
         if (dataDir == null || dataDir.isBlank()) {
-            throw configError("dataDir", dataDir, "must not be blank");
+            throw configError("data_dir", dataDir, "must not be blank");
         }
         try {
             return HomePaths.resolve(dataDir);
         } catch (InvalidPathException e) {
-            throw configError("dataDir", dataDir, "is not a valid path: " + e.getMessage());
+            throw configError("data_dir", dataDir, "is not a valid path: " + e.getMessage());
         }
     }
 
@@ -283,7 +294,7 @@ public final class JeStorage implements Storage, AutoCloseable {
         envConfig.setLockTimeout(lockTimeoutMs, TimeUnit.MILLISECONDS);
         envConfig.setDurability(jeDurability(durability));
         // je.freeDisk given explicitly also makes JE subtract it from je.maxDisk, so the store
-        // itself may take maxDiskMb. (Left unset, je.freeDisk would be 5 GB.)
+        // itself may take max_disk_mb. (Left unset, je.freeDisk would be 5 GB.)
         envConfig.setConfigParam(EnvironmentConfig.FREE_DISK, Long.toString(keepFreeBytes));
         envConfig.setMaxDisk(maxStoreBytes == 0 ? 0 : maxStoreBytes + keepFreeBytes);
         // JE writes its own log (je.info.N) into the environment directory by default.
@@ -668,19 +679,19 @@ public final class JeStorage implements Storage, AutoCloseable {
             return "the store is open read-only: when it opened, the data disk was too full for JE to finish its "
                     + "recovery (" + StorageErrors.size(Math.max(free, 0)) + " free now, "
                     + StorageErrors.size(keepFreeBytes) + " kept free: " + StorageConfig.PID
-                    + ": freeDiskMb); free space, then restart the node";
+                    + ": free_disk_mb); free space, then restart the node";
         }
         if (maxStoreBytes > 0 && store >= maxStoreBytes) {
             return "the store takes " + StorageErrors.size(store) + " and may take at most "
-                    + StorageErrors.size(maxStoreBytes) + " (" + StorageConfig.PID + ": maxDiskMb)";
+                    + StorageErrors.size(maxStoreBytes) + " (" + StorageConfig.PID + ": max_disk_mb)";
         }
         if (free >= 0 && free <= keepFreeBytes) {
             return "the data disk has " + StorageErrors.size(free) + " free and the storage keeps "
-                    + StorageErrors.size(keepFreeBytes) + " free (" + StorageConfig.PID + ": freeDiskMb)";
+                    + StorageErrors.size(keepFreeBytes) + " free (" + StorageConfig.PID + ": free_disk_mb)";
         }
         return "the data disk was full, or the store at its size limit, when last checked (the storage checks "
                 + "again as it writes and at least every ten seconds; " + StorageConfig.PID
-                + ": freeDiskMb, maxDiskMb)";
+                + ": free_disk_mb, max_disk_mb)";
     }
 
     /** Free bytes of the data directory's file system for this user, or -1 if unknown. */

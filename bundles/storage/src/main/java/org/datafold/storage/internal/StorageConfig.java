@@ -1,11 +1,14 @@
 package org.datafold.storage.internal;
 
+import java.util.Map;
+
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * Configuration of the storage environment (PID {@value #PID}). The component is not activated
- * until a configuration with this PID exists.
+ * until a configuration with this PID exists. Keys are snake_case ({@code cache_size_mb}): a double
+ * underscore in a method name stands for one underscore in the key.
  */
 @ObjectClassDefinition(id = StorageConfig.PID, name = "DataFold storage",
         description = "The node's transactional Berkeley DB JE environment: where it lives, how "
@@ -15,6 +18,11 @@ public @interface StorageConfig {
 
     /** The configuration PID, also named in configuration error messages. */
     String PID = "org.datafold.storage";
+
+    /** The keys of earlier releases (old name to new name), still read with a warning. */
+    Map<String, String> OLD_KEYS = Map.of("dataDir", "data_dir", "cacheSizeMb", "cache_size_mb",
+            "lockTimeoutMs", "lock_timeout_ms", "maxRetries", "max_retries", "maxDiskMb", "max_disk_mb",
+            "freeDiskMb", "free_disk_mb");
 
     /** How durable a commit is once {@code inTransaction} returns. */
     enum Durability {
@@ -30,7 +38,7 @@ public @interface StorageConfig {
             description = "The node's data directory; the JE environment lives in its 'store' "
                     + "folder. A relative path resolves against the system property "
                     + "'datafold.home' if set, otherwise against the working directory.")
-    String dataDir() default "data";
+    String data__dir() default "data";
 
     @AttributeDefinition(name = "Commit durability",
             description = "SYNC: every commit is fsync'ed (survives power loss). WRITE_NO_SYNC: "
@@ -41,20 +49,20 @@ public @interface StorageConfig {
     @AttributeDefinition(name = "Cache size (MiB)",
             description = "Size of the JE cache in MiB; at least 1 and well below the JVM heap.",
             min = "1")
-    int cacheSizeMb() default 64;
+    int cache__size__mb() default 64;
 
     @AttributeDefinition(name = "Lock timeout (ms)",
             description = "How long an operation waits for a lock held by another transaction "
                     + "before it fails with a lock conflict (and its unit of work is retried); "
                     + "at most 75 minutes.",
             min = "1", max = "4500000")
-    long lockTimeoutMs() default 500;
+    long lock__timeout__ms() default 500;
 
     @AttributeDefinition(name = "Maximum retries",
             description = "How many times a unit of work is re-run after a lock conflict or "
                     + "deadlock before it fails with STORAGE_CONFLICT; 0 disables retries.",
             min = "0")
-    int maxRetries() default 10;
+    int max__retries() default 10;
 
     @AttributeDefinition(name = "Maximum store size (MiB)",
             description = "The most disk space the store (JE's log files in the 'store' folder) "
@@ -62,7 +70,7 @@ public @interface StorageConfig {
                     + "they succeed again once the limit is raised. 0: no limit of its own (the "
                     + "free space below still applies).",
             min = "0")
-    long maxDiskMb() default 0;
+    long max__disk__mb() default 0;
 
     @AttributeDefinition(name = "Free disk space kept (MiB)",
             description = "Writes fail with DISK_FULL, while reads go on, as long as the file "
@@ -71,5 +79,5 @@ public @interface StorageConfig {
                     + "completely, which the store could not recover from without a restart. "
                     + "At least 1.",
             min = "1")
-    long freeDiskMb() default 1024;
+    long free__disk__mb() default 1024;
 }

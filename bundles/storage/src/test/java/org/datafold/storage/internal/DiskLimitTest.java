@@ -31,7 +31,7 @@ import com.sleepycat.je.DiskLimitException;
 
 /**
  * Writes refused by the disk limits, through real JE files: a store filled up to its size limit
- * ({@code maxDiskMb}), and a small tmpfs file system filled up completely. Writes fail with
+ * ({@code max_disk_mb}), and a small tmpfs file system filled up completely. Writes fail with
  * {@code DISK_FULL}, reads go on, nothing acknowledged is lost, the store reopens on a full disk,
  * and writes succeed again once there is room.
  */
@@ -102,7 +102,7 @@ class DiskLimitTest {
             assertThat(refused.category()).isEqualTo(Category.DISK_FULL);
             assertThat(refused.getCause()).isInstanceOf(DiskLimitException.class);
             assertThat(refused.getMessage()).startsWith("put refused: the store takes ")
-                    .contains("may take at most 16.0 MiB", "org.datafold.storage: maxDiskMb", "reads go on");
+                    .contains("may take at most 16.0 MiB", "org.datafold.storage: max_disk_mb", "reads go on");
             assertThat(refused.context()).containsEntry("repository", "notes").containsEntry("operation", "put")
                     .containsEntry("key", key(acknowledged.size())).containsEntry("maxDiskMb", 16L)
                     .containsEntry("freeDiskMb", 1024L).containsKeys("freeBytes", "storeBytes");
@@ -176,7 +176,7 @@ class DiskLimitTest {
                 StorageException refused = filled.refusal();
                 assertThat(refused.code()).isEqualTo(ErrorCode.DISK_FULL);
                 assertThat(refused.getMessage()).startsWith("put refused: the data disk has ")
-                        .contains("the storage keeps 8.0 MiB free", "org.datafold.storage: freeDiskMb");
+                        .contains("the storage keeps 8.0 MiB free", "org.datafold.storage: free_disk_mb");
                 assertThat(refused.context()).containsEntry("freeDiskMb", 8L).containsEntry("maxDiskMb", 0L);
                 assertThat((Long) refused.context().get("freeBytes")).isLessThanOrEqualTo(8 * MIB);
 

@@ -1,6 +1,7 @@
 package org.datafold.storage.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.datafold.storage.internal.TestRecords.ACCOUNTS;
 import static org.datafold.storage.internal.TestRecords.COUNTERS;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -500,17 +502,17 @@ class JeStorageTest {
         record Case(TestStorageConfig config, String key) {
         }
         List<Case> cases = List.of(
-                new Case(valid.withCacheSizeMb(0), "cacheSizeMb"),
-                new Case(valid.withCacheSizeMb(1_000_000), "cacheSizeMb"),
-                new Case(valid.withMaxRetries(-1), "maxRetries"),
-                new Case(valid.withLockTimeoutMs(0), "lockTimeoutMs"),
-                new Case(valid.withMaxDiskMb(-1), "maxDiskMb"),
-                new Case(valid.withMaxDiskMb(1L << 31), "maxDiskMb"),
-                new Case(valid.withFreeDiskMb(0), "freeDiskMb"),
-                new Case(valid.withFreeDiskMb(-5), "freeDiskMb"),
-                new Case(valid.withDataDir("  "), "dataDir"),
-                new Case(valid.withDataDir(""), "dataDir"),
-                new Case(valid.withDataDir("bad\u0000path"), "dataDir"),
+                new Case(valid.withCacheSizeMb(0), "cache_size_mb"),
+                new Case(valid.withCacheSizeMb(1_000_000), "cache_size_mb"),
+                new Case(valid.withMaxRetries(-1), "max_retries"),
+                new Case(valid.withLockTimeoutMs(0), "lock_timeout_ms"),
+                new Case(valid.withMaxDiskMb(-1), "max_disk_mb"),
+                new Case(valid.withMaxDiskMb(1L << 31), "max_disk_mb"),
+                new Case(valid.withFreeDiskMb(0), "free_disk_mb"),
+                new Case(valid.withFreeDiskMb(-5), "free_disk_mb"),
+                new Case(valid.withDataDir("  "), "data_dir"),
+                new Case(valid.withDataDir(""), "data_dir"),
+                new Case(valid.withDataDir("bad\u0000path"), "data_dir"),
                 new Case(valid.withDurability(null), "durability"));
         for (Case c : cases) {
             StorageException e = catchThrowableOfType(StorageException.class, () -> new JeStorage(c.config()));
@@ -520,6 +522,36 @@ class JeStorageTest {
             assertThat(e.getMessage()).contains("org.datafold.storage", c.key());
             assertThat(e.context()).containsEntry("pid", "org.datafold.storage").containsEntry("key", c.key());
         }
+        assertThat(dir.resolve("store")).as("nothing was opened").doesNotExist();
+    }
+
+    @Test
+    void theKeysOfEarlierReleasesAreStillReadWhereTheNewOnesAreAbsent() {
+        Path old = dir.resolve("old-data");
+        JeStorage storage = new JeStorage(TestStorageConfig.in(dir), Map.of("dataDir", old.toString(),
+                "maxDiskMb", "5", "freeDiskMb", "2", "cacheSizeMb", "8"));
+        opened.add(storage);
+
+        assertThat(storage.dataDirectory()).isEqualTo(old);
+        DiskSpace disk = storage.diskSpace();
+        assertThat(disk.maxStoreBytes()).isEqualTo(5L << 20);
+        assertThat(disk.keepFreeBytes()).isEqualTo(2L << 20);
+    }
+
+    @Test
+    void aNewKeyWinsOverItsOldName() {
+        // Declarative Services built the configuration from free_disk_mb = 3; the old name is ignored.
+        JeStorage storage = new JeStorage(TestStorageConfig.in(dir).withFreeDiskMb(3),
+                Map.of("freeDiskMb", "2", "free_disk_mb", "3"));
+        opened.add(storage);
+
+        assertThat(storage.diskSpace().keepFreeBytes()).isEqualTo(3L << 20);
+    }
+
+    @Test
+    void anOldKeyWithAValueOfTheWrongTypeNamesBothKeys() {
+        assertThatThrownBy(() -> new JeStorage(TestStorageConfig.in(dir), Map.of("maxDiskMb", "plenty")))
+                .hasMessageContaining("org.datafold.storage").hasMessageContaining("maxDiskMb (now max_disk_mb)");
         assertThat(dir.resolve("store")).as("nothing was opened").doesNotExist();
     }
 

@@ -7,8 +7,8 @@ import java.nio.file.Path;
  * A {@link StorageConfig} for tests: the component property type is an annotation interface,
  * which a record can implement.
  */
-record TestStorageConfig(String dataDir, Durability durability, int cacheSizeMb, long lockTimeoutMs,
-        int maxRetries, long maxDiskMb, long freeDiskMb) implements StorageConfig {
+record TestStorageConfig(String data__dir, Durability durability, int cache__size__mb, long lock__timeout__ms,
+        int max__retries, long max__disk__mb, long free__disk__mb) implements StorageConfig {
 
     /** The defaults of {@link StorageConfig}, with a small cache, in {@code dir}. */
     static TestStorageConfig in(Path dir) {
@@ -16,31 +16,31 @@ record TestStorageConfig(String dataDir, Durability durability, int cacheSizeMb,
     }
 
     TestStorageConfig withDataDir(String value) {
-        return new TestStorageConfig(value, durability, cacheSizeMb, lockTimeoutMs, maxRetries, maxDiskMb, freeDiskMb);
+        return new TestStorageConfig(value, durability, cache__size__mb, lock__timeout__ms, max__retries, max__disk__mb, free__disk__mb);
     }
 
     TestStorageConfig withDurability(Durability value) {
-        return new TestStorageConfig(dataDir, value, cacheSizeMb, lockTimeoutMs, maxRetries, maxDiskMb, freeDiskMb);
+        return new TestStorageConfig(data__dir, value, cache__size__mb, lock__timeout__ms, max__retries, max__disk__mb, free__disk__mb);
     }
 
     TestStorageConfig withCacheSizeMb(int value) {
-        return new TestStorageConfig(dataDir, durability, value, lockTimeoutMs, maxRetries, maxDiskMb, freeDiskMb);
+        return new TestStorageConfig(data__dir, durability, value, lock__timeout__ms, max__retries, max__disk__mb, free__disk__mb);
     }
 
     TestStorageConfig withLockTimeoutMs(long value) {
-        return new TestStorageConfig(dataDir, durability, cacheSizeMb, value, maxRetries, maxDiskMb, freeDiskMb);
+        return new TestStorageConfig(data__dir, durability, cache__size__mb, value, max__retries, max__disk__mb, free__disk__mb);
     }
 
     TestStorageConfig withMaxRetries(int value) {
-        return new TestStorageConfig(dataDir, durability, cacheSizeMb, lockTimeoutMs, value, maxDiskMb, freeDiskMb);
+        return new TestStorageConfig(data__dir, durability, cache__size__mb, lock__timeout__ms, value, max__disk__mb, free__disk__mb);
     }
 
     TestStorageConfig withMaxDiskMb(long value) {
-        return new TestStorageConfig(dataDir, durability, cacheSizeMb, lockTimeoutMs, maxRetries, value, freeDiskMb);
+        return new TestStorageConfig(data__dir, durability, cache__size__mb, lock__timeout__ms, max__retries, value, free__disk__mb);
     }
 
     TestStorageConfig withFreeDiskMb(long value) {
-        return new TestStorageConfig(dataDir, durability, cacheSizeMb, lockTimeoutMs, maxRetries, maxDiskMb, value);
+        return new TestStorageConfig(data__dir, durability, cache__size__mb, lock__timeout__ms, max__retries, max__disk__mb, value);
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.datafold.api.query.MutationResult;
 import org.datafold.api.query.Query;
 import org.datafold.api.query.QueryResult;
 import org.datafold.storage.internal.JeStorage;
+import org.datafold.testsupport.TestStorage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +43,7 @@ public abstract class EngineFixture {
 
     @BeforeEach
     protected void openEngine() {
-        storage = new JeStorage(TestStorageConfig.in(dir));
+        storage = TestStorage.open(dir);
         engine = newEngine(FieldAccessPolicy.ALLOW_ALL);
     }
 

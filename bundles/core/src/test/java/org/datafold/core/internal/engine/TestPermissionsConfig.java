@@ -5,15 +5,15 @@ import java.lang.annotation.Annotation;
 import org.datafold.permissions.internal.PermissionsConfig;
 
 /** The permission service's configuration for tests (default retention). */
-record TestPermissionsConfig(int unknownKeyDistance) implements PermissionsConfig {
+record TestPermissionsConfig(int unknown__key__distance) implements PermissionsConfig {
 
     @Override
-    public int auditRetentionDays() {
+    public int audit__retention__days() {
         return 30;
     }
 
     @Override
-    public int auditMaxEvents() {
+    public int audit__max__events() {
         return 10000;
     }
 

@@ -1,37 +1,21 @@
 package org.datafold.core.internal.engine;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 
 import org.datafold.storage.internal.StorageConfig;
+import org.datafold.testsupport.TestStorage;
 
-/** A storage configuration for tests (the component property type is an annotation interface). */
-public record TestStorageConfig(String dataDir, Durability durability, int cacheSizeMb, long lockTimeoutMs,
-        int maxRetries) implements StorageConfig {
+/**
+ * The storage configuration of the engine's tests: that of every bundle's tests ({@link TestStorage});
+ * public for the transforms bundle's tests, which run on this engine through the test jar.
+ */
+public final class TestStorageConfig {
+
+    private TestStorageConfig() {
+    }
 
     /** Small cache, buffered commits (tests do not need the fsync), in {@code dir}. */
-    public static TestStorageConfig in(Path dir) {
-        return new TestStorageConfig(dir.toString(), Durability.NO_SYNC, 16, 500, 10);
-    }
-
-    public TestStorageConfig withDurability(Durability value) {
-        return new TestStorageConfig(dataDir, value, cacheSizeMb, lockTimeoutMs, maxRetries);
-    }
-
-    /** No size limit of the store's own (the default). */
-    @Override
-    public long maxDiskMb() {
-        return 0;
-    }
-
-    /** The free disk space kept by default. */
-    @Override
-    public long freeDiskMb() {
-        return 1024;
-    }
-
-    @Override
-    public Class<? extends Annotation> annotationType() {
-        return StorageConfig.class;
+    public static StorageConfig in(Path dir) {
+        return TestStorage.config(dir);
     }
 }

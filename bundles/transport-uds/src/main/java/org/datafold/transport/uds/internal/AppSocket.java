@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.datafold.api.ErrorCode;
@@ -12,6 +13,7 @@ import org.datafold.api.FoldException;
 import org.datafold.api.FoldNode;
 import org.datafold.api.node.NodeInfo;
 import org.datafold.api.permission.PermissionService;
+import org.datafold.support.config.RenamedKeys;
 import org.datafold.support.home.HomePaths;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -36,9 +38,14 @@ public final class AppSocket {
     private final NodeInfo info;
     private volatile SocketServer server;
 
+    /**
+     * Starts the server unless disabled; the keys of earlier releases ({@link UdsConfig#OLD_KEYS}) are
+     * read from the raw properties where the new keys are absent.
+     */
     @Activate
-    public AppSocket(UdsConfig config, @Reference FoldNode node, @Reference PermissionService permissions,
-            @Reference NodeInfo info) throws IOException {
+    public AppSocket(UdsConfig config, Map<String, Object> properties, @Reference FoldNode node,
+            @Reference PermissionService permissions, @Reference NodeInfo info) throws IOException {
+        config = current(config, properties);
         this.node = node;
         this.permissions = permissions;
         this.info = info;
@@ -68,7 +75,8 @@ public final class AppSocket {
      * need a new listening socket (and close the open connections).
      */
     @Modified
-    synchronized void modified(UdsConfig config) throws IOException {
+    synchronized void modified(UdsConfig config, Map<String, Object> properties) throws IOException {
+        config = current(config, properties);
         SocketServer current = server;
         if (!config.enabled()) {
             if (current != null) {
@@ -97,20 +105,25 @@ public final class AppSocket {
                 changed.isEmpty() ? "nothing" : String.join(", ", changed));
     }
 
+    /** The configuration with the keys of earlier releases read where the new ones are absent. */
+    static UdsConfig current(UdsConfig config, Map<String, Object> properties) {
+        return RenamedKeys.apply(UdsConfig.class, config, properties, PID, UdsConfig.OLD_KEYS, LOG);
+    }
+
     static SocketServer.Settings settings(UdsConfig c) {
         // Requests waiting for the disk use no CPU, and concurrent commits share fsyncs: the default
         // lets many wait at once (a durable write load gains about 2x from 4 to 32 at 64 connections).
         int workers = c.workers() > 0 ? c.workers() : Math.max(64, 8 * Runtime.getRuntime().availableProcessors());
-        return new SocketServer.Settings(resolve(c.path()), c.group(), ids(c.allowedUids(), "allowedUids"),
-                ids(c.allowedGids(), "allowedGids"), c.maxFrameBytes(), c.maxConnections(), workers,
-                Duration.ofSeconds(positive(c.idleTimeoutSeconds(), "idleTimeoutSeconds")),
-                Duration.ofSeconds(positive(c.readTimeoutSeconds(), "readTimeoutSeconds")),
-                Duration.ofSeconds(Math.max(0, c.shutdownGraceSeconds())),
-                positive(c.backlog(), "backlog"), positive(c.maxUnauthenticated(), "maxUnauthenticated"),
-                positive(c.maxConnectionsPerUid(), "maxConnectionsPerUid"),
-                Duration.ofSeconds(positive(c.authTimeoutSeconds(), "authTimeoutSeconds")),
-                positive(c.maxUnauthenticatedFrameBytes(), "maxUnauthenticatedFrameBytes"),
-                (long) positive(c.frameMemoryMb(), "frameMemoryMb") << 20);
+        return new SocketServer.Settings(resolve(c.path()), c.group(), ids(c.allowed__uids(), "allowed_uids"),
+                ids(c.allowed__gids(), "allowed_gids"), c.max__frame__bytes(), c.max__connections(), workers,
+                Duration.ofSeconds(positive(c.idle__timeout__seconds(), "idle_timeout_seconds")),
+                Duration.ofSeconds(positive(c.read__timeout__seconds(), "read_timeout_seconds")),
+                Duration.ofSeconds(Math.max(0, c.shutdown__grace__seconds())),
+                positive(c.backlog(), "backlog"), positive(c.max__unauthenticated(), "max_unauthenticated"),
+                positive(c.max__connections__per__uid(), "max_connections_per_uid"),
+                Duration.ofSeconds(positive(c.auth__timeout__seconds(), "auth_timeout_seconds")),
+                positive(c.max__unauthenticated__frame__bytes(), "max_unauthenticated_frame_bytes"),
+                (long) positive(c.frame__memory__mb(), "frame_memory_mb") << 20);
     }
 
     private static int positive(int v, String name) {

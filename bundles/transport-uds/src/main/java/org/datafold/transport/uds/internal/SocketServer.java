@@ -65,13 +65,13 @@ public final class SocketServer implements AutoCloseable {
             allowedGids = Set.copyOf(allowedGids);
             if (maxFrameBytes < 1 || maxConnections < 1 || workers < 1 || backlog < 1 || maxUnauthenticated < 1
                     || maxConnectionsPerUid < 1 || maxUnauthenticatedFrameBytes < 1) {
-                throw new FoldException(ErrorCode.CONFIGURATION_INVALID, "maxFrameBytes, maxConnections, workers,"
-                        + " backlog, maxUnauthenticated, maxConnectionsPerUid and maxUnauthenticatedFrameBytes"
+                throw new FoldException(ErrorCode.CONFIGURATION_INVALID, "max_frame_bytes, max_connections, workers,"
+                        + " backlog, max_unauthenticated, max_connections_per_uid and max_unauthenticated_frame_bytes"
                         + " must be >= 1");
             }
             if (frameMemoryBytes < maxFrameBytes) {
-                throw new FoldException(ErrorCode.CONFIGURATION_INVALID, "frameMemoryMb (" + frameMemoryBytes
-                        + " bytes) must hold at least one frame of maxFrameBytes (" + maxFrameBytes + " bytes)");
+                throw new FoldException(ErrorCode.CONFIGURATION_INVALID, "frame_memory_mb (" + frameMemoryBytes
+                        + " bytes) must hold at least one frame of max_frame_bytes (" + maxFrameBytes + " bytes)");
             }
         }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.datafold.api.ErrorCode;
 import org.datafold.api.FoldException;
+import org.datafold.testsupport.FakePermissions;
 import org.datafold.transport.uds.internal.command.SockCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

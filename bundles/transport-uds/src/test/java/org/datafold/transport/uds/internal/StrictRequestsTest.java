@@ -9,6 +9,7 @@ import java.security.KeyPair;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.datafold.testsupport.FakePermissions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
