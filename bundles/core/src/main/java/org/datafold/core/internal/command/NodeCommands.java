@@ -118,8 +118,8 @@ public final class NodeCommands {
         String state = d.readOnly()
                 ? "REACHED, writes fail with DISK_FULL (store open read-only: free space, then restart the node)"
                 : d.limitReached() ? "REACHED, writes fail with DISK_FULL" : "writes accepted";
-        return "store " + store + " (maxDiskMb), keep " + ByteSizes.format(d.keepFreeBytes())
-                + " free (freeDiskMb): " + state;
+        return "store " + store + " (max_disk_mb), keep " + ByteSizes.format(d.keepFreeBytes())
+                + " free (free_disk_mb): " + state;
     }
 
     @Descriptor("List every DataFold platform component that is not active, and why (empty when healthy)")
