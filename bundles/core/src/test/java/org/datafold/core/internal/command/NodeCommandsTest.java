@@ -45,7 +45,7 @@ class NodeCommandsTest {
                 false, false));
         assertThat(out).contains(String.format("Data        /srv/datafold/data%n"
                 + "Disk        61.3 GiB free of 250.0 GiB, store 12.0 MiB%n"
-                + "Limits      store unlimited (maxDiskMb), keep 1.0 GiB free (freeDiskMb): writes accepted%n"));
+                + "Limits      store unlimited (max_disk_mb), keep 1.0 GiB free (free_disk_mb): writes accepted%n"));
     }
 
     @Test
@@ -53,15 +53,15 @@ class NodeCommandsTest {
         String out = status(new DiskSpace("/srv/datafold/data", 48 * MIB, 5 * MIB, 20 * MIB + 512 * 1024, 20 * MIB,
                 8 * MIB, true, false));
         assertThat(out).contains(String.format("Disk        5.0 MiB free of 48.0 MiB, store 20.5 MiB%n"
-                + "Limits      store at most 20.0 MiB (maxDiskMb), keep 8.0 MiB free (freeDiskMb): "
+                + "Limits      store at most 20.0 MiB (max_disk_mb), keep 8.0 MiB free (free_disk_mb): "
                 + "REACHED, writes fail with DISK_FULL%n"));
     }
 
     @Test
     void saysWhenTheStoreIsOpenReadOnly() {
         String out = status(new DiskSpace("/srv/datafold/data", 48 * MIB, 0, 40 * MIB, 0, 8 * MIB, true, true));
-        assertThat(out).contains(String.format("Limits      store unlimited (maxDiskMb), "
-                + "keep 8.0 MiB free (freeDiskMb): REACHED, writes fail with DISK_FULL (store open read-only: free space, then restart the node)%n"));
+        assertThat(out).contains(String.format("Limits      store unlimited (max_disk_mb), "
+                + "keep 8.0 MiB free (free_disk_mb): REACHED, writes fail with DISK_FULL (store open read-only: free space, then restart the node)%n"));
     }
 
     @Test
