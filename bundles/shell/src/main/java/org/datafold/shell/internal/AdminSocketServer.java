@@ -113,6 +113,9 @@ public final class AdminSocketServer {
             throw e;
         }
         this.server = bound.socket();
+        if (bound.replacedStale()) {
+            LOG.info("Replaced the stale admin socket {} left by an earlier run", bound.bound());
+        }
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(0, config.max__connections(), 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> {
@@ -195,7 +198,7 @@ public final class AdminSocketServer {
                     server.close();
                     throw e;
                 }
-            }, AdminSocketServer::live);
+            });
         } catch (SocketPaths.SocketInUseException e) {
             throw new FoldException(ErrorCode.UNAVAILABLE, e.getMessage()
                     + " (another node is running from this directory)");
@@ -206,14 +209,6 @@ public final class AdminSocketServer {
         }
     }
 
-    private static boolean live(Path path) {
-        try (AFUNIXSocket probe = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(path))) {
-            return true;
-        } catch (IOException stale) {
-            LOG.info("Removing stale admin socket {}", path);
-            return false;
-        }
-    }
 
     private void acceptLoop() {
         while (!server.isClosed()) {

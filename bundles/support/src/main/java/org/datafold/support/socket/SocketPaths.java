@@ -1,6 +1,8 @@
 package org.datafold.support.socket;
 
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -143,14 +145,20 @@ public final class SocketPaths {
         T bind(Path path) throws IOException;
     }
 
-    /** Says whether a live server answers on a socket path that fits. */
-    @FunctionalInterface
-    public interface Probe {
-        boolean live(Path path);
+    /** Whether a server answers on a socket path that fits (a connect succeeds). */
+    public static boolean answers(Path path) {
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
-    /** A bound server socket: where it is bound, and the configured path (a link when they differ). */
-    public record Bound<T>(T socket, Path configured, Path bound) {
+    /**
+     * A bound server socket: where it is bound, the configured path (a link when they differ), and
+     * whether a stale socket file of an earlier run was replaced.
+     */
+    public record Bound<T>(T socket, Path configured, Path bound, boolean replacedStale) {
         public boolean linked() {
             return !configured.equals(bound);
         }
@@ -184,7 +192,7 @@ public final class SocketPaths {
      * @throws SocketInUseException when a live server answers on the path
      */
     public static <T> Bound<T> bindPrivately(Path configured, String group, String socketMode, String what,
-            Binder<T> binder, Probe probe) throws IOException {
+            Binder<T> binder) throws IOException {
         Path abs = configured.toAbsolutePath().normalize();
         Path target = bindPath(abs);
         boolean linked = !target.equals(abs);
@@ -193,14 +201,16 @@ public final class SocketPaths {
             ensureUserDirectory(target.getParent().getParent());
             privateDir(target.getParent(), group);
         }
+        boolean replacedStale = false;
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            if (probe.live(target)) {
+            if (answers(target)) {
                 throw new SocketInUseException(what + " " + abs + " is in use: another node is running on this path");
             }
             Files.delete(target);
+            replacedStale = true;
         }
         if (linked && Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
-            if (!Files.isSymbolicLink(abs) && probe.live(target)) {
+            if (!Files.isSymbolicLink(abs) && answers(target)) {
                 throw new SocketInUseException(what + " " + abs + " is in use");
             }
             Files.delete(abs);
@@ -226,7 +236,7 @@ public final class SocketPaths {
             Files.deleteIfExists(target);
             throw e;
         }
-        return new Bound<>(socket, abs, target);
+        return new Bound<>(socket, abs, target, replacedStale);
     }
 
     /** Creates (or tightens) a socket folder: 0750, optionally given a group. */

@@ -116,6 +116,9 @@ public final class SocketServer implements AutoCloseable {
         this.bound = bindPrivately(AFUNIXSelectorProvider.provider(), settings.path(), settings.group(),
                 settings.backlog());
         this.serverChannel = bound.socket();
+        if (bound.replacedStale()) {
+            LOG.info("Replaced the stale app socket {} left by an earlier run", bound.bound());
+        }
         this.executing = new Permits(settings.workers());
         this.frameMemory = new Permits(kib(settings.frameMemoryBytes()));
         this.tickMillis = tick(settings);
@@ -264,7 +267,7 @@ public final class SocketServer implements AutoCloseable {
                     channel.close();
                     throw e;
                 }
-            }, SocketServer::live);
+            });
         } catch (SocketPaths.SocketInUseException e) {
             throw new FoldException(ErrorCode.UNAVAILABLE, e.getMessage(), Map.of("path", socket.toString()), null);
         } catch (SocketPaths.SocketPathException e) {
@@ -274,14 +277,6 @@ public final class SocketServer implements AutoCloseable {
         }
     }
 
-    private static boolean live(Path path) {
-        try (AFUNIXSocket probe = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(path))) {
-            return true;
-        } catch (IOException stale) {
-            LOG.info("Removing stale app socket {}", path);
-            return false;
-        }
-    }
 
     // ------------------------------------------------------------------ shutdown
 
