@@ -29,32 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** What one peer can make the app socket hold is bounded; changed limits apply without a rebind. */
-class SocketLimitsTest {
-    static final String NODE_ID = "node-limits";
-
-    @TempDir
-    Path tmp;
-    Path sock;
-    FakeNode node;
-    KeyPair owner;
-    KeyPair app;
-    SocketServer server;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        sock = tmp.resolve("run/datafold.sock");
-        node = new FakeNode();
-        owner = RawClient.newKey();
-        app = RawClient.newKey();
-    }
-
-    @AfterEach
-    void tearDown() {
-        node.release.countDown();
-        if (server != null) {
-            server.close();
-        }
-    }
+class SocketLimitsTest extends ServerFixture {
 
     static SocketServer.Settings settings(Path path, int maxConnections, int perUid, int unauthenticated,
             Duration authTimeout, int frameMemoryBytes) {
@@ -63,18 +38,8 @@ class SocketLimitsTest {
                 authTimeout, 64 * 1024, frameMemoryBytes);
     }
 
-    SocketServer start(SocketServer.Settings s) throws IOException {
-        return new SocketServer(s, node, new FakePermissions(RawClient.publicKey(owner)), () -> NODE_ID);
-    }
-
     RawClient authed() throws Exception {
-        RawClient c = new RawClient(sock);
-        assertThat(c.authenticate(app).path("status").asText()).isEqualTo("ok");
-        return c;
-    }
-
-    static String code(JsonNode r) {
-        return r.path("error").path("code").asText();
+        return authed(app);
     }
 
     static byte[] listSchemasOfSize(int size) {

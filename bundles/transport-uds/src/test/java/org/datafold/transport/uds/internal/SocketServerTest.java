@@ -35,52 +35,16 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 import com.fasterxml.jackson.databind.JsonNode;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class SocketServerTest {
-    static final String NODE_ID = "node-1234";
-
-    @TempDir
-    Path tmp;
-
-    Path sock;
-    FakeNode node;
-    KeyPair owner;
-    KeyPair app;
-    SocketServer server;
+class SocketServerTest extends ServerFixture {
 
     @BeforeEach
     void start() throws Exception {
-        sock = tmp.resolve("run/datafold.sock");
-        node = new FakeNode();
-        owner = RawClient.newKey();
-        app = RawClient.newKey();
         server = start(settings(sock, 300));
-    }
-
-    @AfterEach
-    void stop() {
-        node.release.countDown();
-        if (server != null) {
-            server.close();
-        }
     }
 
     static SocketServer.Settings settings(Path path, int maxConnections) {
         return new SocketServer.Settings(path, "", Set.of(), Set.of(), 64 * 1024, maxConnections, 4,
                 Duration.ofSeconds(30), Duration.ofMillis(300), Duration.ofSeconds(5));
-    }
-
-    SocketServer start(SocketServer.Settings s) throws IOException {
-        return new SocketServer(s, node, new FakePermissions(RawClient.publicKey(owner)), () -> NODE_ID);
-    }
-
-    RawClient authed(KeyPair kp) throws Exception {
-        RawClient c = new RawClient(sock);
-        assertThat(c.authenticate(kp).path("status").asText()).isEqualTo("ok");
-        return c;
-    }
-
-    static String code(JsonNode r) {
-        return r.path("error").path("code").asText();
     }
 
     @Test
