@@ -32,6 +32,12 @@ public interface Storage {
      */
     <R> R inTransaction(UnitOfWork<R> work);
 
+    /**
+     * Whether the calling thread is inside {@link #inTransaction(UnitOfWork)}: storage calls it
+     * makes now join that transaction.
+     */
+    boolean hasThreadTransaction();
+
     /** Convenience for a unit of work without a result. */
     default void run(VoidUnitOfWork work) {
         inTransaction(() -> {

@@ -436,6 +436,11 @@ public final class JeStorage implements Storage, AutoCloseable {
     }
 
     @Override
+    public boolean hasThreadTransaction() {
+        return currentTxn.getTransaction() != null;
+    }
+
+    @Override
     public <R> R inTransaction(UnitOfWork<R> work) {
         Map<String, Object> context = StorageErrors.context(null, null, "inTransaction");
         if (work == null) {

@@ -34,6 +34,7 @@ import org.datafold.schema.api.SchemaRegistry;
 import org.datafold.storage.api.Repository;
 import org.datafold.storage.api.RepositoryDescriptor;
 import org.datafold.storage.api.Storage;
+import org.datafold.storage.api.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +61,10 @@ import com.fasterxml.jackson.databind.node.NullNode;
  * order so that mutations of several fields cannot deadlock), {@code UPDATE} and {@code DELETE}
  * fail with {@code NO_VALUE} on a field that was never written, and each field gets a new atom
  * whose {@code prevAtomUuid} is the previous head. Concurrent mutations of one field therefore
- * queue on its head and form one linear history; they queue first on an in-process lock striped by
- * field head (taken in stripe order), so that the storage's record lock sees one writer at a time.
- * Field-change events are published after the commit.
+ * queue on its head and form one linear history. Mutations are committed in groups
+ * ({@link GroupCommit}): concurrent mutations are applied one after another in one transaction
+ * that commits (and reaches the disk) once for all of them, and each caller returns once the
+ * commit holding its mutation is done. Field-change events are published after the commit.
  *
  * <p>Semantics where the API leaves room:
  * <ul>
@@ -95,9 +97,6 @@ public final class FoldEngine implements FieldStore {
     static final RepositoryDescriptor<Atom> ATOMS = new RepositoryDescriptor<>("atoms", Atom.class);
     static final RepositoryDescriptor<AtomRef> ATOM_REFS = new RepositoryDescriptor<>("atom_refs", AtomRef.class);
 
-    /** In-process write locks, striped by field head. */
-    private static final int WRITE_STRIPES = 1024;
-
     /** The longest range key, in UTF-8 bytes. */
     public static final int MAX_RANGE_KEY_BYTES = 512;
 
@@ -120,8 +119,7 @@ public final class FoldEngine implements FieldStore {
     private final FieldAccessPolicy accessPolicy;
     private final CommitListener commits;
     private final WriteGuard guard;
-    private final java.util.concurrent.locks.ReentrantLock[] writeLocks =
-            new java.util.concurrent.locks.ReentrantLock[WRITE_STRIPES];
+    private final GroupCommit group;
     private final Repository<Atom> atoms;
     private final Repository<AtomRef> refs;
     private final FieldReader reader;
@@ -148,9 +146,7 @@ public final class FoldEngine implements FieldStore {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.accessPolicy = Objects.requireNonNull(accessPolicy, "accessPolicy");
-        for (int i = 0; i < WRITE_STRIPES; i++) {
-            writeLocks[i] = new java.util.concurrent.locks.ReentrantLock();
-        }
+        this.group = new GroupCommit(storage);
         this.atoms = storage.repository(ATOMS);
         this.refs = storage.repository(ATOM_REFS);
         this.reader = new FieldReader(registry, accessPolicy, atoms, refs);
@@ -205,13 +201,13 @@ public final class FoldEngine implements FieldStore {
         EngineChecks.requireArgument(mutation != null, "mutation must not be null");
         Schema schema = registry.approved(mutation.schema());
         Plan plan = plan(caller, schema, mutation);
-        Committed committed = serialized(plan, () -> storage.inTransaction(() -> {
-            Committed c = write(plan);
+        Committed committed = group.submit(() -> {
+            Committed c = cleanly(plan);
             if (!c.events().isEmpty()) {
                 commits.committing(c.events(), 1);
             }
             return c;
-        }));
+        });
         publish(committed.events());
         commits.committed();
         return committed.result();
@@ -246,12 +242,12 @@ public final class FoldEngine implements FieldStore {
         JsonNode content = JsonValues.toJson(value, schemaName, field);
         Plan plan = new Plan(schema, Mutation.Type.UPDATE, rangeKey, source, List.of(new FieldWrite(field, ref, refKey,
                 content, AtomVersion.Status.ACTIVE, false, Condition.ALWAYS)));
-        Committed committed = serialized(plan, () -> storage.inTransaction(() -> {
+        Committed committed = group.submit(() -> {
             alsoInTransaction.run();
             Committed c = write(plan);
             commits.committing(c.events(), depth + 1);
             return c;
-        }));
+        });
         publish(committed.events());
         commits.committed();
         return committed.result();
@@ -446,26 +442,27 @@ public final class FoldEngine implements FieldStore {
     }
 
     /**
-     * Runs a write holding the in-process locks of the fields it writes (striped by field head, taken
-     * in stripe order, so no two writes wait for each other in a cycle). Writers of one field then
-     * queue on a cheap lock instead of on the storage's record lock, where many waiting writers of
-     * a hot field would cost lock-manager work, time-outs and retries.
+     * {@link #write} for a mutation in a group commit: its own failures (it checks every head
+     * before it writes anything) fail it alone, not its batch; the storage's abort the batch.
      */
-    private <R> R serialized(Plan plan, java.util.function.Supplier<R> write) {
-        int[] stripes = plan.writes().stream().mapToInt(w -> Math.floorMod(w.refKey().hashCode(), WRITE_STRIPES))
-                .distinct().sorted().toArray();
-        int locked = 0;
+    private Committed cleanly(Plan plan) {
         try {
-            for (int stripe : stripes) {
-                writeLocks[stripe].lock();
-                locked++;
-            }
-            return write.get();
-        } finally {
-            for (int i = locked - 1; i >= 0; i--) {
-                writeLocks[stripes[i]].unlock();
-            }
+            return write(plan);
+        } catch (StorageException e) {
+            throw e;
+        } catch (FoldException e) {
+            throw new GroupCommit.CleanFailure(e);
         }
+    }
+
+    /** Group commits so far: commits, mutations they held, batches applied again one by one. */
+    public long[] groupCommitCounts() {
+        return group.counts();
+    }
+
+    /** Mutations waiting for the next group commit. */
+    int queuedWrites() {
+        return group.queued();
     }
 
     private static FoldException noValue(String schema, String field, String rangeKey) {
