@@ -60,6 +60,7 @@ public final class SocketLoad {
         String schema = "Note";
         String field = "title";
         boolean raw = true;
+        long nodePid = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -74,6 +75,7 @@ public final class SocketLoad {
                 case "--warmup" -> { warmupSeconds = Integer.parseInt(need(a, v)); i++; }
                 case "--duration" -> { durationSeconds = Integer.parseInt(need(a, v)); i++; }
                 case "--initial-warmup" -> { initialWarmupSeconds = Integer.parseInt(need(a, v)); i++; }
+                case "--node-pid" -> { nodePid = Long.parseLong(need(a, v)); i++; }
                 case "--schema" -> { schema = need(a, v); i++; }
                 case "--field" -> { field = need(a, v); i++; }
                 case "--client" -> {
@@ -111,7 +113,7 @@ public final class SocketLoad {
 
         // The node's JIT needs several seconds on 2 cores: warm both request paths once, before any case.
         if (initialWarmupSeconds > 0) {
-            run(new Target(config, raw), schema, field, "mix", 8, initialWarmupSeconds, 0);
+            run(new Target(config, raw, 0), schema, field, "mix", 8, initialWarmupSeconds, 0);
         }
 
         System.out.printf(Locale.ROOT, "# socket %s, %s client, schema %s, field %s, initial warm-up %d s (mix, 8"
@@ -119,13 +121,15 @@ public final class SocketLoad {
                 socket, raw ? "raw (blocking JDK socket, one thread per connection)" : "DataFoldClient library", schema,
                 field, initialWarmupSeconds, warmupSeconds, durationSeconds, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        System.out.printf(Locale.ROOT, "%-8s %5s %10s %12s %10s %10s %8s%n",
-                "workload", "conns", "requests", "req/s", "p50 µs", "p99 µs", "errors");
+        System.out.printf(Locale.ROOT, "%-8s %5s %10s %12s %10s %10s %8s %12s%n",
+                "workload", "conns", "requests", "req/s", "p50 µs", "p99 µs", "errors", "cpu ms/1k");
         for (String workload : workloads) {
             for (int n : connections) {
-                Result r = run(new Target(config, raw), schema, field, workload, n, warmupSeconds, durationSeconds);
-                System.out.printf(Locale.ROOT, "%-8s %5d %10d %12.0f %10.1f %10.1f %8d%n",
-                        workload, n, r.requests, r.perSecond, r.p50Micros, r.p99Micros, r.errors);
+                Result r = run(new Target(config, raw, nodePid), schema, field, workload, n, warmupSeconds,
+                        durationSeconds);
+                System.out.printf(Locale.ROOT, "%-8s %5d %10d %12.0f %10.1f %10.1f %8d %12s%n",
+                        workload, n, r.requests, r.perSecond, r.p50Micros, r.p99Micros, r.errors,
+                        Double.isNaN(r.cpuMsPer1k) ? "-" : String.format(Locale.ROOT, "%.1f", r.cpuMsPer1k));
                 System.out.flush();
             }
         }
@@ -137,11 +141,31 @@ public final class SocketLoad {
     static final String ROWS_FIELD = "value";
     static final int ROWS = 100_000;
 
-    private record Result(long requests, double perSecond, double p50Micros, double p99Micros, long errors) {
+    private record Result(long requests, double perSecond, double p50Micros, double p99Micros, long errors,
+            double cpuMsPer1k) {
     }
 
-    /** Where and how to connect. */
-    private record Target(ClientConfig config, boolean raw) {
+    /** Where and how to connect, and the node's process (0: unknown) whose CPU time is measured. */
+    private record Target(ClientConfig config, boolean raw, long nodePid) {
+    }
+
+    /** Clock ticks per second of {@code /proc/<pid>/stat} (USER_HZ: 100 on Linux). */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    /** The CPU time (user + system, all threads) of a process so far, in ms; NaN if unknown. */
+    static double cpuMillis(long pid) {
+        if (pid <= 0) {
+            return Double.NaN;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the command name (which may hold spaces) in parentheses: state is field 3,
+            // utime and stime are fields 14 and 15.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / TICKS_PER_SECOND;
+        } catch (java.io.IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     /** One connection of either kind. */
@@ -250,9 +274,11 @@ public final class SocketLoad {
             }
             Thread.sleep(warmupSeconds * 1000L);
             long start = System.nanoTime();
+            double cpuStart = cpuMillis(target.nodePid());
             measuring.set(true);
             Thread.sleep(durationSeconds * 1000L);
             stop.set(true);
+            double cpu = cpuMillis(target.nodePid()) - cpuStart;
             long elapsed = System.nanoTime() - start;
             done.await();
 
@@ -270,7 +296,7 @@ public final class SocketLoad {
             }
             Arrays.sort(all);
             return new Result(total, total / (elapsed / 1e9), percentile(all, 0.50) / 1e3,
-                    percentile(all, 0.99) / 1e3, errors);
+                    percentile(all, 0.99) / 1e3, errors, total == 0 ? Double.NaN : cpu / (total / 1000.0));
         } finally {
             for (Connection c : clients) {
                 c.close();
@@ -368,6 +394,6 @@ public final class SocketLoad {
     private static void usage() {
         System.err.println("usage: java -cp target/benchmarks.jar org.datafold.bench.SocketLoad --socket <path> --key <keyfile>"
                 + " [--connections 1,8,64] [--workloads query,update,mix] [--initial-warmup <s>] [--warmup <s>] [--duration <s>]"
-                + " [--schema Note] [--field title] [--client raw|library]");
+                + " [--schema Note] [--field title] [--client raw|library] [--node-pid <pid>: report its CPU ms per 1,000 requests]");
     }
 }

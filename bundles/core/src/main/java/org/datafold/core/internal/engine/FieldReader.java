@@ -51,13 +51,25 @@ final class FieldReader {
     private final FieldAccessPolicy accessPolicy;
     private final Repository<Atom> atoms;
     private final Repository<AtomRef> refs;
+    private final Storage storage;
+    /** Atoms are immutable: read ones are kept (small ones, a bounded number) and never go stale. */
+    private final AtomCache cache = new AtomCache(CACHED_ATOMS);
+
+    /** Slots of the atom cache (at most {@value #CACHED_ATOMS} atoms of up to 2,048 characters each). */
+    static final int CACHED_ATOMS = 8192;
 
     FieldReader(SchemaRegistry registry, FieldAccessPolicy accessPolicy, Repository<Atom> atoms,
-            Repository<AtomRef> refs) {
+            Repository<AtomRef> refs, Storage storage) {
         this.registry = registry;
         this.accessPolicy = accessPolicy;
         this.atoms = atoms;
         this.refs = refs;
+        this.storage = storage;
+    }
+
+    /** Atom cache hits and misses so far. */
+    long[] cacheCounts() {
+        return new long[] { cache.hits(), cache.misses() };
     }
 
     /** The current value of a field (of one row), or empty (never written, deleted, or null). */
@@ -262,8 +274,17 @@ final class FieldReader {
     }
 
     private Atom atom(String uuid) {
-        return atoms.get(uuid).orElseThrow(() -> new FoldException(ErrorCode.STORAGE_CORRUPTED,
+        Atom cached = cache.get(uuid);
+        if (cached != null) {
+            return cached;
+        }
+        Atom atom = atoms.get(uuid).orElseThrow(() -> new FoldException(ErrorCode.STORAGE_CORRUPTED,
                 "atom " + uuid + " is referenced but missing", Map.of("repository", FoldEngine.ATOMS.name(), "key", uuid), null));
+        // Inside a transaction the atom may be one it wrote and may still abort: not kept.
+        if (!storage.hasThreadTransaction()) {
+            cache.put(atom);
+        }
+        return atom;
     }
 
 }

@@ -149,7 +149,7 @@ public final class FoldEngine implements FieldStore {
         this.group = new GroupCommit(storage);
         this.atoms = storage.repository(ATOMS);
         this.refs = storage.repository(ATOM_REFS);
-        this.reader = new FieldReader(registry, accessPolicy, atoms, refs);
+        this.reader = new FieldReader(registry, accessPolicy, atoms, refs, storage);
     }
 
     // ================================================================ mutations
