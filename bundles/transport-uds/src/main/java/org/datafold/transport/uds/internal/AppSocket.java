@@ -111,9 +111,9 @@ public final class AppSocket {
     }
 
     static SocketServer.Settings settings(UdsConfig c) {
-        // Requests waiting for the disk use no CPU, and concurrent commits share fsyncs: the default
-        // lets many wait at once (a durable write load gains about 2x from 4 to 32 at 64 connections).
-        int workers = c.workers() > 0 ? c.workers() : Math.max(64, 8 * Runtime.getRuntime().availableProcessors());
+        // Reads compute: a few at a time per processor keep the tail short at many connections.
+        // Mutations wait for their group commit and take no permit (see SocketServer).
+        int workers = c.workers() > 0 ? c.workers() : Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         return new SocketServer.Settings(resolve(c.path()), c.group(), ids(c.allowed__uids(), "allowed_uids"),
                 ids(c.allowed__gids(), "allowed_gids"), c.max__frame__bytes(), c.max__connections(), workers,
                 Duration.ofSeconds(positive(c.idle__timeout__seconds(), "idle_timeout_seconds")),

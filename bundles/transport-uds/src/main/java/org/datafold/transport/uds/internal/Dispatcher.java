@@ -112,6 +112,18 @@ final class Dispatcher {
         FoldException failure;
     }
 
+    /**
+     * Whether a request takes one of the socket's {@code workers} permits: not a mutation (it mostly
+     * waits for the group commit that makes it durable), nor {@code hello} and {@code authenticate}
+     * (bounded by the limit of connections waiting to authenticate, and never queued behind the
+     * requests of authenticated clients).
+     */
+    static boolean takesPermit(Request request) {
+        return request.failure != null
+                || !("mutate".equals(request.operation) || "hello".equals(request.operation)
+                        || "authenticate".equals(request.operation));
+    }
+
     /** Handles one frame: parses, checks, runs, and renders the response. Never throws. */
     Reply handle(Session session, byte[] frame) {
         return handle(session, parse(frame));

@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * The app socket server (docs/protocol.md), independent of OSGi. An acceptor thread takes
  * connections; each connection is served by a thread of its own, which reads a frame, runs the
  * request, writes the response and reads the next frame, so a request costs two system calls and
- * no hand-over between threads. At most {@code workers} requests execute at once (the others wait
- * for a permit). A connection has at most one request in flight: a client that pipelines is held
+ * no hand-over between threads. At most {@code workers} requests other than mutations execute at
+ * once (the others wait for a permit, in order), so that the processors serve a few requests at a
+ * time instead of switching between many; mutations take no permit, since they mostly wait for
+ * the group commit that makes them durable, nor do {@code hello} and {@code authenticate}. A connection has at most one request in flight: a client that pipelines is held
  * back by the socket buffers (back-pressure) and gets its responses in request order. A time-out
  * thread closes connections whose frame is late, that stay idle, or that do not authenticate in time.
  *
@@ -119,7 +121,7 @@ public final class SocketServer implements AutoCloseable {
         if (bound.replacedStale()) {
             LOG.info("Replaced the stale app socket {} left by an earlier run", bound.bound());
         }
-        this.executing = new Permits(settings.workers());
+        this.executing = new Permits(settings.workers(), true);
         this.frameMemory = new Permits(kib(settings.frameMemoryBytes()));
         this.tickMillis = tick(settings);
         this.acceptor = thread(this::acceptLoop, "datafold-uds-acceptor");
@@ -590,9 +592,14 @@ public final class SocketServer implements AutoCloseable {
         private Dispatcher.Reply run(byte[] frame) {
             boolean permit = false;
             try {
-                executing.acquireUninterruptibly();
-                permit = true;
-                return dispatcher.handle(session, frame);
+                Dispatcher.Request request = dispatcher.parse(frame);
+                // A mutation spends its time waiting for the group commit that makes it durable, not
+                // on a processor: it takes no permit, so that many can share one commit.
+                if (Dispatcher.takesPermit(request)) {
+                    executing.acquireUninterruptibly();
+                    permit = true;
+                }
+                return dispatcher.handle(session, request);
             } catch (RuntimeException | LinkageError e) {
                 LOG.error("App connection {}: request failed", id, e);
                 return new Dispatcher.Reply(Dispatcher.encode(Dispatcher.error(null, ErrorCode.INTERNAL,
@@ -805,7 +812,12 @@ public final class SocketServer implements AutoCloseable {
         private int total;
 
         Permits(int total) {
-            super(total);
+            this(total, false);
+        }
+
+        /** @param fair waiters get permits in the order they asked */
+        Permits(int total, boolean fair) {
+            super(total, fair);
             this.total = total;
         }
 

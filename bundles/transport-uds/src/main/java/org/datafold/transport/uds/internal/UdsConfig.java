@@ -72,8 +72,9 @@ public @interface UdsConfig {
             + " it at net.core.somaxconn). Changing it binds the socket again.")
     int backlog() default 1024;
 
-    @AttributeDefinition(description = "Requests executing at once; each connection has its own thread and the"
-            + " others wait (0: 8 per processor, at least 64).")
+    @AttributeDefinition(description = "Requests other than mutations executing at once; each connection has its"
+            + " own thread and the others wait in order (0: 2 per processor, at least 4). Mutations take no"
+            + " permit: they wait for the group commit that makes them durable.")
     int workers() default 0;
 
     @AttributeDefinition(description = "Seconds an idle connection is kept open.")

@@ -460,6 +460,29 @@ class SocketServerTest extends ServerFixture {
     }
 
     @Test
+    void mutationsAndAuthenticationTakeNoWorkerPermit() throws Exception {
+        server.close();
+        // One worker, held by a slow query.
+        server = start(new SocketServer.Settings(sock, "", Set.of(), Set.of(), 64 * 1024, 10, 1,
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(5)));
+        try (RawClient busy = authed(app); RawClient waiting = authed(app)) {
+            busy.send("slow", "query", RawClient.MAPPER.readTree("{\"schema\": \"Slow\", \"fields\": [\"title\"]}"));
+            assertThat(node.slowEntered.await(10, TimeUnit.SECONDS)).isTrue();
+            waiting.send("queued", "list_schemas", RawClient.MAPPER.readTree("{}"));
+            try (RawClient writer = authed(app)) {
+                JsonNode written = writer.call("w", "mutate",
+                        "{\"schema\": \"Note\", \"mutation_type\": \"create\", \"values\": {\"title\": \"x\"}}");
+                assertThat(written.path("status").asText()).as(written.toString()).isEqualTo("ok");
+            }
+            assertThat(server.stats().op("list_schemas").count.sum()).as("the query behind the held permit waits")
+                    .isZero();
+            node.release.countDown();
+            assertThat(busy.read().path("status").asText()).isEqualTo("ok");
+            assertThat(waiting.read().path("request_id").asText()).isEqualTo("queued");
+        }
+    }
+
+    @Test
     void shutdownFinishesInFlightRequestsAndRefusesNewOnes() throws Exception {
         try (RawClient busy = authed(app); RawClient idle = authed(app)) {
             busy.send("slow", "query", RawClient.MAPPER.readTree("{\"schema\": \"Slow\", \"fields\": [\"title\"]}"));
