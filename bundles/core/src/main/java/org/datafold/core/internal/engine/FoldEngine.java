@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 
 import org.datafold.api.ErrorCode;
 import org.datafold.api.FoldException;
@@ -420,7 +419,7 @@ public final class FoldEngine implements FieldStore {
             if (!w.happens(head)) {
                 continue;
             }
-            String uuid = UUID.randomUUID().toString();
+            String uuid = AtomIds.next();
             atoms.put(uuid, new Atom(uuid, schema.name(), w.field(), plan.rangeKey(), plan.sourceKey(), now,
                     head == null ? null : head.atomUuid(), w.content(), w.status()));
             heads.put(w.refKey(), new AtomRef(uuid, head == null ? 1 : head.versions() + 1,
