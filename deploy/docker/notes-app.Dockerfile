@@ -29,7 +29,7 @@ VOLUME ["/var/lib/notes-app", "/run/datafold-socket"]
 
 ENV DATAFOLD_SOCKET=/run/datafold-socket/datafold.sock \
     NOTES_KEY=/var/lib/notes-app/notes.key \
-    JAVA_TOOL_OPTIONS="-Xmx64m -XX:MaxMetaspaceSize=64m -XX:TieredStopAtLevel=1"
+    JAVA_OPTS="-Xmx64m -XX:MaxMetaspaceSize=64m -XX:TieredStopAtLevel=1"
 
 # By name, so that the supplementary group datafold-socket applies (a uid:gid would drop it).
 USER notes
