@@ -155,14 +155,23 @@ public class AppSandboxIT {
         Path admin = proc.home().resolve("run/admin.sock");
         assertTrue(Files.exists(admin));
 
-        NodeProcess.Result probe = sandboxedShell(String.join("; ",
-                "cat " + ownerKey + " > /dev/null 2>&1 && echo READ-OWNER-KEY",
-                "ls " + data + " > /dev/null 2>&1 && echo LISTED-DATA",
-                "ls /proc/" + pid + "/root" + data + " > /dev/null 2>&1 && echo DATA-THROUGH-PROC",
-                "test -e " + admin + " && echo ADMIN-SOCKET",
-                "ls " + System.getProperty("user.home") + " > /dev/null 2>&1 && echo LISTED-HOME",
-                "test -S \"$DATAFOLD_SOCKET\" && echo SOCKET-OK",
-                "echo done"));
+        // A file in the user's home (the folders on the way to a bound path may appear, empty but
+        // for that path; nothing else of the home does).
+        Path inHome = Path.of(System.getProperty("user.home"), ".datafold-sandbox-it-" + ProcessHandle.current().pid());
+        Files.writeString(inHome, "private");
+        NodeProcess.Result probe;
+        try {
+            probe = sandboxedShell(String.join("; ",
+                    "cat " + ownerKey + " > /dev/null 2>&1 && echo READ-OWNER-KEY",
+                    "ls " + data + " > /dev/null 2>&1 && echo LISTED-DATA",
+                    "ls /proc/" + pid + "/root" + data + " > /dev/null 2>&1 && echo DATA-THROUGH-PROC",
+                    "test -e " + admin + " && echo ADMIN-SOCKET",
+                    "test -e " + inHome + " && echo HOME-FILE",
+                    "test -S \"$DATAFOLD_SOCKET\" && echo SOCKET-OK",
+                    "echo done"));
+        } finally {
+            Files.delete(inHome);
+        }
         assertEquals(probe.all(), 0, probe.exit());
         assertEquals(probe.all(), "SOCKET-OK\ndone", probe.out().strip());
 
@@ -197,6 +206,18 @@ public class AppSandboxIT {
         }
         // The private /tmp is the sandbox's own: nothing of it reaches the host's /tmp.
         assertFalse(Files.exists(Path.of(mine)));
+    }
+
+    @Test
+    public void onlyChosenVariablesOfTheEnvironmentGoIn() throws Exception {
+        NodeProcess.Result r = run(List.of(proc.home().resolve("bin/datafold-app-sandbox").toString(),
+                "--setenv", "APP_MODE=sandboxed", "--", "/bin/sh", "-c",
+                "echo \"secret=${SANDBOX_IT_SECRET:-none} mode=$APP_MODE home=$HOME\""),
+                Map.of("SANDBOX_IT_SECRET", "s3cr3t"));
+        assertEquals(r.all(), 0, r.exit());
+        assertEquals(r.all(), "secret=none mode=sandboxed home=/tmp", r.out().strip());
+        NodeProcess.Result bad = proc.run("bin/datafold-app-sandbox", "--setenv", "no-equals", "--", "/bin/true");
+        assertEquals(bad.all(), 64, bad.exit());
     }
 
     @Test
