@@ -30,11 +30,14 @@ public final class NotesApp {
 
     public static void main(String[] args) {
         if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: NotesApp <keyfile> [<socket>]   (socket default: runtime/target/datafold/run/datafold.sock)");
+            System.err.println("usage: NotesApp <keyfile> [<socket>]   (socket default: $DATAFOLD_SOCKET,"
+                    + " else runtime/target/datafold/run/datafold.sock)");
             System.exit(64);
         }
         Path keyFile = Path.of(args[0]);
-        Path socket = Path.of(args.length > 1 ? args[1] : "runtime/target/datafold/run/datafold.sock");
+        String fromEnv = System.getenv("DATAFOLD_SOCKET");
+        Path socket = Path.of(args.length > 1 ? args[1]
+                : fromEnv != null && !fromEnv.isBlank() ? fromEnv : "runtime/target/datafold/run/datafold.sock");
         try {
             run(ClientConfig.of(socket, ClientKey.load(keyFile)));
         } catch (DataFoldClientException e) {
