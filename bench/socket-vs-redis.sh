@@ -6,7 +6,9 @@
 #              REDIS_N (requests per redis-benchmark test, default 300000),
 #              REDIS_DURABLE_N (requests of the appendfsync-always SET test, default 20000),
 #              CLIENT (raw: a blocking socket per connection like redis-benchmark, default;
-#                      library: the DataFoldClient library).
+#                      library: the DataFoldClient library),
+#              RUNTIME (the runtime folder to copy and start, default runtime/target/datafold: point it
+#                       at another build to compare two versions with the same load generator).
 # Starts a copy of the runtime in a scratch folder (on the same disk as /tmp: not tmpfs, or fsyncs
 # cost nothing), creates and trusts a key (distance 0), approves the Note schema, runs SocketLoad
 # (10 s initial warm-up, then query, durable update of one field, durable writes of random rows of
@@ -23,7 +25,7 @@ REDIS_DURABLE_N="${REDIS_DURABLE_N:-20000}"
 CLIENT="${CLIENT:-raw}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-src="$root/runtime/target/datafold"
+src="${RUNTIME:-$root/runtime/target/datafold}"
 jar="$root/bench/target/benchmarks.jar"
 [ -x "$src/bin/datafold" ] && [ -f "$jar" ] || { echo "build first: mvn -B install -DskipTests" >&2; exit 1; }
 command -v redis-server > /dev/null && command -v redis-benchmark > /dev/null \
