@@ -251,6 +251,15 @@ final class JeRepository<T> implements Repository<T> {
         if (key.isEmpty() && !allowEmpty) {
             throw StorageErrors.invalidArgument("key must not be empty", context);
         }
+        if (!hasSurrogates(key)) {
+            // Nothing to refuse: without surrogates every char encodes.
+            byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > MAX_KEY_BYTES) {
+                throw StorageErrors.invalidArgument("key is " + bytes.length + " bytes long in UTF-8; at most "
+                        + MAX_KEY_BYTES + " are allowed", context);
+            }
+            return bytes;
+        }
         ByteBuffer buffer;
         try {
             buffer = StandardCharsets.UTF_8.newEncoder()
@@ -267,6 +276,15 @@ final class JeRepository<T> implements Repository<T> {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
         return bytes;
+    }
+
+    private static boolean hasSurrogates(String key) {
+        for (int i = 0; i < key.length(); i++) {
+            if (Character.isSurrogate(key.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private byte[] encode(T value, Map<String, Object> context) {

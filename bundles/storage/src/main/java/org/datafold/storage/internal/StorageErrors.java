@@ -1,8 +1,10 @@
 package org.datafold.storage.internal;
 
+import java.util.AbstractMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.datafold.storage.api.StorageException;
 import org.datafold.storage.api.StorageException.Category;
@@ -22,21 +24,55 @@ final class StorageErrors {
     private StorageErrors() {
     }
 
-    /** The context of a repository operation; {@code null} entries are left out. */
+    /**
+     * The context of a repository operation; {@code null} entries are left out. The map is built
+     * only when something reads or adds to it (an error), not on every operation.
+     */
     static Map<String, Object> context(String repository, String key, String operation) {
-        Map<String, Object> context = new LinkedHashMap<>();
-        if (repository != null) {
-            context.put("repository", repository);
+        return new Context(repository, key, operation);
+    }
+
+    /** An error context that builds its entries on first use. */
+    private static final class Context extends AbstractMap<String, Object> {
+        private final String repository;
+        private final String key;
+        private final String operation;
+        private Map<String, Object> entries;
+
+        Context(String repository, String key, String operation) {
+            this.repository = repository;
+            this.key = key;
+            this.operation = operation;
         }
-        if (key != null) {
-            context.put("key", key.length() <= MAX_CONTEXT_KEY_CHARS
-                    ? key
-                    : key.substring(0, MAX_CONTEXT_KEY_CHARS) + "...(" + key.length() + " chars)");
+
+        private Map<String, Object> entries() {
+            if (entries == null) {
+                Map<String, Object> built = new LinkedHashMap<>();
+                if (repository != null) {
+                    built.put("repository", repository);
+                }
+                if (key != null) {
+                    built.put("key", key.length() <= MAX_CONTEXT_KEY_CHARS
+                            ? key
+                            : key.substring(0, MAX_CONTEXT_KEY_CHARS) + "...(" + key.length() + " chars)");
+                }
+                if (operation != null) {
+                    built.put("operation", operation);
+                }
+                entries = built;
+            }
+            return entries;
         }
-        if (operation != null) {
-            context.put("operation", operation);
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return entries().entrySet();
         }
-        return context;
+
+        @Override
+        public Object put(String k, Object v) {
+            return entries().put(k, v);
+        }
     }
 
     static StorageException invalidArgument(String message, Map<String, ?> context) {
