@@ -21,6 +21,9 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=backup" })
 public final class BackupCommands {
 
+    /** Smaller backups print no progress lines, only the summary. */
+    private static final long PROGRESS_ABOVE = 8L << 20;
+
     private final Backups backups;
 
     @Activate
@@ -36,7 +39,7 @@ public final class BackupCommands {
         }
         PrintStream console = System.out;
         BackupReport r = backups.backup(Path.of(dir.strip()), (done, total, file) -> {
-            if (done < total) {
+            if (done < total && total >= PROGRESS_ABOVE) {
                 console.printf("backup: %3d%% (%s of %s) %s%n", done * 100 / Math.max(total, 1),
                         ByteSizes.format(done), ByteSizes.format(total), file);
             }
