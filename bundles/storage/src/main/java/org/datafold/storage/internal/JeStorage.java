@@ -610,6 +610,11 @@ public final class JeStorage implements Storage, AutoCloseable {
         X apply(Transaction txn);
     }
 
+    /** The JE environment, for this bundle's backups ({@link JeBackups}). */
+    Environment environment() {
+        return env;
+    }
+
     void ensureOpen(Map<String, ?> context) {
         if (closed) {
             throw StorageErrors.closed(context);
