@@ -39,9 +39,8 @@ import org.slf4j.LoggerFactory;
  * connections; each connection is served by a thread of its own, which reads a frame, runs the
  * request, writes the response and reads the next frame, so a request costs two system calls and
  * no hand-over between threads. At most {@code workers} requests other than mutations execute at
- * once (the others wait for a permit, in order), so that the processors serve a few requests at a
- * time instead of switching between many; mutations take no permit, since they mostly wait for
- * the group commit that makes them durable, nor do {@code hello} and {@code authenticate}. A connection has at most one request in flight: a client that pipelines is held
+ * once (the others wait for a permit); mutations take no permit, since they mostly wait for the
+ * group commit that makes them durable, nor do {@code hello} and {@code authenticate}. A connection has at most one request in flight: a client that pipelines is held
  * back by the socket buffers (back-pressure) and gets its responses in request order. A time-out
  * thread closes connections whose frame is late, that stay idle, or that do not authenticate in time.
  *
@@ -121,7 +120,7 @@ public final class SocketServer implements AutoCloseable {
         if (bound.replacedStale()) {
             LOG.info("Replaced the stale app socket {} left by an earlier run", bound.bound());
         }
-        this.executing = new Permits(settings.workers(), true);
+        this.executing = new Permits(settings.workers());
         this.frameMemory = new Permits(kib(settings.frameMemoryBytes()));
         this.tickMillis = tick(settings);
         this.acceptor = thread(this::acceptLoop, "datafold-uds-acceptor");
@@ -812,12 +811,7 @@ public final class SocketServer implements AutoCloseable {
         private int total;
 
         Permits(int total) {
-            this(total, false);
-        }
-
-        /** @param fair waiters get permits in the order they asked */
-        Permits(int total, boolean fair) {
-            super(total, fair);
+            super(total);
             this.total = total;
         }
 

@@ -73,7 +73,7 @@ public @interface UdsConfig {
     int backlog() default 1024;
 
     @AttributeDefinition(description = "Requests other than mutations executing at once; each connection has its"
-            + " own thread and the others wait in order (0: 2 per processor, at least 4). Mutations take no"
+            + " own thread and the others wait (0: 8 per processor, at least 64). Mutations take no"
             + " permit: they wait for the group commit that makes them durable.")
     int workers() default 0;
 
