@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * what arrives.
  *
  * <p>A node that joins a mesh with other members sends heartbeats only after it reconciled its
- * global step with theirs (a SYNC from a peer was accepted), so that its first steps are not far
- * behind the mesh's.
+ * global step with theirs (a message from a peer was accepted), so that its first steps are not far
+ * behind the mesh's; when no trusted peer answers for the join timeout plus three heartbeat
+ * intervals it speaks anyway.
  */
 final class MeshNode implements Receiver, AutoCloseable {
 
@@ -66,6 +67,7 @@ final class MeshNode implements Receiver, AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile JChannel channel;
     private volatile boolean reconciled;
+    private volatile long startedAt;
 
     /** What this node knows of one member. */
     private static final class Peer {
@@ -84,10 +86,12 @@ final class MeshNode implements Receiver, AutoCloseable {
         this.settings = settings;
         this.nodeKey = PublicKeys.normalize(nodeKey);
         this.privateKey = privateKey;
-        this.trust = trust;
+        // The node's own key is as trusted as the owner: a message that claims it from another member
+        // is checked (and its forged signature reported) rather than dropped as unknown.
+        this.trust = key -> this.nodeKey.equals(key) ? Integer.valueOf(0) : trust.distance(key);
         this.approvedSchemas = approvedSchemas;
         this.clock = clock;
-        this.observer = new MeshObserver(generator, step, trust, settings.maxPeerDistance(), settings.maxStepSkew(),
+        this.observer = new MeshObserver(generator, step, this.trust, settings.maxPeerDistance(), settings.maxStepSkew(),
                 settings.maxMessageAgeMs(), settings.anomalyCapacity(), clock);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "datafold-mesh");
@@ -99,6 +103,7 @@ final class MeshNode implements Receiver, AutoCloseable {
     /** Builds the stack and joins the cluster; blocks for up to the join timeout. */
     void start() throws Exception {
         String xml = settings.stackXml();
+        startedAt = System.nanoTime();
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
         // JGroups loads protocol classes by name: from this bundle, where it is embedded.
@@ -158,7 +163,13 @@ final class MeshNode implements Receiver, AutoCloseable {
 
     private void heartbeat() {
         if (!reconciled) {
-            return;
+            // Peers that are silent to this node (none trusts it, or it trusts none) must not keep it mute.
+            if (System.nanoTime() - startedAt < TimeUnit.MILLISECONDS.toNanos(
+                    settings.joinTimeoutMs() + 3L * settings.heartbeatIntervalMs())) {
+                return;
+            }
+            reconciled = true;
+            LOG.info("mesh: no trusted peer answered; sending at global step {}", step.get());
         }
         try {
             List<String> schemas = approvedSchemas.get();
@@ -200,16 +211,13 @@ final class MeshNode implements Receiver, AutoCloseable {
         }
         Peer peer = peers.computeIfAbsent(src, Peer::new);
         peer.key = m.senderId();
-        switch (m.type()) {
-            case HEARTBEAT -> peer.schemas = schemas(m.payload());
-            case SYNC -> {
-                if (!reconciled) {
-                    reconciled = true;
-                    LOG.info("mesh: global step reconciled at {}", step.get());
-                }
-            }
-            default -> {
-            }
+        if (m.type() == MeshMessage.Type.HEARTBEAT) {
+            peer.schemas = schemas(m.payload());
+        }
+        // Any accepted message moved the step up to the sender's: this node may speak now.
+        if (!reconciled) {
+            reconciled = true;
+            LOG.info("mesh: global step reconciled at {} (from {})", step.get(), from);
         }
     }
 

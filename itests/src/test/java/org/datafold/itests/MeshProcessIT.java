@@ -1,0 +1,145 @@
+package org.datafold.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.datafold.mesh.internal.MeshForger;
+import org.junit.Rule;
+import org.junit.Test;
+
+/**
+ * The mesh with three real node processes on loopback: they join one view once they trust each
+ * other, a test member's forged pattern, forged signature and replayed message are rejected and
+ * reported by every node, and a killed node is removed from the others' view.
+ */
+public class MeshProcessIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @Rule
+    public final NodeProcess a = new NodeProcess("mesh-a-");
+    @Rule
+    public final NodeProcess b = new NodeProcess("mesh-b-");
+    @Rule
+    public final NodeProcess c = new NodeProcess("mesh-c-");
+
+    private static int freePort() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            if (port + 100 > 65535) {
+                continue;
+            }
+            try (ServerSocket fd = new ServerSocket(port + 100, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException busy) {
+                // the failure detector's port is taken: another one
+            }
+        }
+        throw new IOException("no free port pair");
+    }
+
+    private static String shell(NodeProcess node, String... command) throws Exception {
+        String[] args = new String[command.length + 1];
+        args[0] = "shell";
+        System.arraycopy(command, 0, args, 1, command.length);
+        NodeProcess.Result r = node.datafold(args);
+        assertEquals(r.all(), 0, r.exit());
+        return r.out();
+    }
+
+    private static void configure(NodeProcess node, String cluster, int port, String hosts) throws IOException {
+        Files.writeString(node.home().resolve("etc/org.datafold.mesh.cfg"), String.join("\n",
+                "enabled = true", "cluster = " + cluster, "bind_port = " + port, "initial_hosts = " + hosts,
+                "heartbeat_interval_ms = 500", "") );
+    }
+
+    private static String ownerKey(NodeProcess node) throws IOException {
+        return Files.readString(node.home().resolve("data/owner.pub")).strip();
+    }
+
+    private static int members(NodeProcess node) throws Exception {
+        Matcher m = Pattern.compile("\\((\\d+) members\\)").matcher(shell(node, "mesh:status"));
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    @Test
+    public void threeNodesJoinRejectForgeriesAndDetectAKilledNode() throws Exception {
+        List<NodeProcess> nodes = List.of(a, b, c);
+        int[] ports = { freePort(), freePort(), freePort(), freePort() };
+        String hosts = "127.0.0.1[" + ports[0] + "],127.0.0.1[" + ports[1] + "],127.0.0.1[" + ports[2] + "]";
+        String cluster = "it-" + ports[0];
+        Process[] processes = new Process[3];
+        // Staggered: each node is up (its shell answers) before the next one starts.
+        for (int i = 0; i < 3; i++) {
+            configure(nodes.get(i), cluster, ports[i], hosts);
+            processes[i] = nodes.get(i).start();
+            shell(nodes.get(i), "mesh:status");
+        }
+        try (MeshForger forger = new MeshForger()) {
+            // Every node trusts the other two and the test member.
+            for (NodeProcess n : nodes) {
+                for (NodeProcess other : nodes) {
+                    if (other != n) {
+                        shell(n, "perm:trust", ownerKey(other), "1");
+                    }
+                }
+                shell(n, "perm:trust", forger.key(), "1", "tester");
+            }
+            await("three members, each verified by the others").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        for (NodeProcess n : nodes) {
+                            String peers = shell(n, "mesh:peers");
+                            if (members(n) != 3 || peers.lines().filter(l -> l.contains(" fp:")).count() != 2) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    });
+            String status = shell(a, "mesh:status");
+            assertTrue(status, status.contains("Cluster:     " + cluster) && status.contains(ownerKey(a).substring(8)));
+            assertTrue(status, status.matches("(?s).*Messages:\\s+\\d+ sent, [1-9]\\d* accepted, 0 rejected.*"));
+
+            forger.join(cluster, ports[3], hosts);
+            await("the test member hears the mesh").atMost(WAIT).until(() -> forger.heardStep() > 0);
+            forger.sendForgedPattern();
+            forger.sendForgedSignature(ownerKey(a).substring("ed25519:".length()));
+            forger.sendReplay();
+            for (NodeProcess n : List.of(b, c)) {
+                String anomalies = await("anomalies reported").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                        .until(() -> shell(n, "mesh:anomalies"), out -> out.contains("PATTERN_MISMATCH")
+                                && out.contains("BAD_SIGNATURE") && out.contains("REPLAY"));
+                assertTrue(anomalies, anomalies.contains(forger.address()));
+            }
+            String atA = await().atMost(WAIT).until(() -> shell(a, "mesh:anomalies"),
+                    out -> out.contains("PATTERN_MISMATCH") && out.contains("REPLAY"));
+            assertTrue(atA, atA.contains("BAD_SIGNATURE"));
+            String security = Files.readString(b.home().resolve("logs/security.log"));
+            assertTrue(security, security.contains("SECURITY mesh: rejected a message from " + forger.address()));
+        }
+        await("the test member has left").atMost(WAIT).until(() -> members(a) == 3 && members(b) == 3);
+
+        // kill -9 C: A and B install a view without it and list it as left
+        processes[2].toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        processes[2].destroyForcibly();
+        assertTrue(processes[2].waitFor(60, TimeUnit.SECONDS));
+        await("C removed from the view").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> members(a) == 2 && members(b) == 2);
+        String peers = shell(a, "mesh:peers");
+        assertTrue(peers, peers.matches("(?s).*fp:\\w+\\s+1\\s+left\\s.*"));
+    }
+}
