@@ -142,4 +142,42 @@ public class MeshProcessIT {
         String peers = shell(a, "mesh:peers");
         assertTrue(peers, peers.matches("(?s).*fp:\\w+\\s+1\\s+left\\s.*"));
     }
+
+    @Test
+    public void aForwardedQueryCarriesTheCallersDistanceToTheTarget() throws Exception {
+        int[] ports = { freePort(), freePort() };
+        String hosts = "127.0.0.1[" + ports[0] + "],127.0.0.1[" + ports[1] + "]";
+        String cluster = "fwd-" + ports[0];
+        configure(a, cluster, ports[0], hosts);
+        configure(b, cluster, ports[1], hosts);
+        a.start();
+        shell(a, "mesh:status");
+        b.start();
+        shell(b, "mesh:status");
+        String keyA = ownerKey(a).substring("ed25519:".length());
+        String keyB = ownerKey(b).substring("ed25519:".length());
+        // B holds Contact (email: read Distance 1) and trusts node A at distance 1; A trusts a friend at 1.
+        shell(b, "schema:approve", "Contact");
+        shell(b, "fold:mutate", "Contact", "create", "{\"name\": \"Ada\", \"email\": \"ada@example.org\"}");
+        shell(b, "perm:trust", keyA, "1", "nodea");
+        shell(a, "perm:trust", keyB, "1", "nodeb");
+        String friend = org.datafold.api.permission.PublicKeys.of(
+                org.datafold.api.permission.PublicKeys.generate().getPublic());
+        shell(a, "perm:trust", friend, "1", "friend");
+        await("A sees B holding Contact").atMost(WAIT).pollInterval(Duration.ofMillis(500))
+                .until(() -> shell(a, "mesh:holders", "Contact"), out -> out.contains(keyB));
+
+        // The owner of A (distance 0 at A) ends up at 0 + 1 = 1 at B: email is readable.
+        String asOwner = shell(a, "mesh:query", "nodeb", "Contact", "name,email");
+        assertTrue(asOwner, asOwner.contains("\"ada@example.org\"") && asOwner.contains("\"Ada\""));
+        // The friend (distance 1 at A) ends up at 1 + 1 = 2 at B: email is denied, name (NoRequirement) is not.
+        String asFriend = shell(a, "mesh:query", "--as", "friend", "nodeb", "Contact", "name,email");
+        assertTrue(asFriend, asFriend.contains("\"Ada\"") && !asFriend.contains("ada@example.org")
+                && asFriend.contains("PERMISSION_DENIED") && asFriend.contains("distance 2"));
+        // Failures carry stable codes, never a made-up result.
+        NodeProcess.Result unknownSchema = a.datafold("shell", "mesh:query", "nodeb", "Nope", "x");
+        assertTrue(unknownSchema.all(), unknownSchema.exit() != 0 && unknownSchema.all().contains("SCHEMA_NOT_FOUND"));
+        NodeProcess.Result notMember = a.datafold("shell", "mesh:query", "friend", "Contact", "name");
+        assertTrue(notMember.all(), notMember.exit() != 0 && notMember.all().contains("NOT_FOUND"));
+    }
 }

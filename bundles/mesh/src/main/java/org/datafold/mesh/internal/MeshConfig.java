@@ -79,6 +79,9 @@ public @interface MeshConfig {
     @AttributeDefinition(name = "Max message age (ms)", description = "Older messages are rejected as replays.")
     long max__message__age__ms() default 60000;
 
+    @AttributeDefinition(name = "Query timeout (ms)", description = "How long a forwarded query waits for the target's answer.")
+    int query__timeout__ms() default 5000;
+
     @AttributeDefinition(name = "Anomalies kept", description = "The most recent anomalies kept for mesh:anomalies.")
     int anomaly__capacity() default 1000;
 }

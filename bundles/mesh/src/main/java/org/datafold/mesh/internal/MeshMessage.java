@@ -23,6 +23,7 @@ import org.datafold.api.permission.PublicKeys;
  *
  * @param type        what the payload means
  * @param senderId    the sender's node key (canonical form)
+ * @param to          the recipient's node key for a message to one node, else empty
  * @param incarnation a random number the sender chose when it started (replay tracking per run)
  * @param globalStep  the sender's global step for this message (each step used once per run)
  * @param pattern     the pattern value for {@code globalStep}
@@ -30,7 +31,7 @@ import org.datafold.api.permission.PublicKeys;
  * @param payload     the payload (not copied)
  * @param signature   the signature (not copied)
  */
-record MeshMessage(Type type, String senderId, long incarnation, long globalStep, long pattern, long timestamp,
+record MeshMessage(Type type, String senderId, String to, long incarnation, long globalStep, long pattern, long timestamp,
         byte[] payload, byte[] signature) {
 
     /** The largest payload accepted. */
@@ -38,25 +39,40 @@ record MeshMessage(Type type, String senderId, long incarnation, long globalStep
     private static final int MAGIC = 0x44464d31; // "DFM1"
     private static final int MAX_KEY_CHARS = 64;
 
-    /** Message types. */
+    /** Whether it is addressed to one node. */
+    boolean directed() {
+        return !to.isEmpty();
+    }
+
+    /** Message types (their order is the wire format: add new ones at the end). */
     enum Type {
         /** Periodic liveness and the schemas the sender holds Approved (one name per line). */
         HEARTBEAT,
         /** Sent on every view change: the sender's step, for reconciliation (exempt from the step window). */
         SYNC,
         /** Application data. */
-        DATA
+        DATA,
+        /** A forwarded query (to one node). */
+        QUERY,
+        /** The answer to a forwarded query (to the node that asked). */
+        RESULT
     }
 
     /** A signed message. */
     static MeshMessage signed(Type type, String senderId, long incarnation, long step, long pattern, long timestamp,
             byte[] payload, PrivateKey key) {
-        MeshMessage unsigned = new MeshMessage(type, senderId, incarnation, step, pattern, timestamp, payload, null);
+        return signed(type, senderId, "", incarnation, step, pattern, timestamp, payload, key);
+    }
+
+    /** A signed message to one node ({@code to} empty: to every member). */
+    static MeshMessage signed(Type type, String senderId, String to, long incarnation, long step, long pattern,
+            long timestamp, byte[] payload, PrivateKey key) {
+        MeshMessage unsigned = new MeshMessage(type, senderId, to, incarnation, step, pattern, timestamp, payload, null);
         return unsigned.withSignature(PublicKeys.sign(key, unsigned.signedBytes()));
     }
 
     MeshMessage withSignature(byte[] sig) {
-        return new MeshMessage(type, senderId, incarnation, globalStep, pattern, timestamp, payload, sig);
+        return new MeshMessage(type, senderId, to, incarnation, globalStep, pattern, timestamp, payload, sig);
     }
 
     /** The bytes the signature covers. */
@@ -68,6 +84,9 @@ record MeshMessage(Type type, String senderId, long incarnation, long globalStep
             byte[] sender = senderId.getBytes(StandardCharsets.UTF_8);
             out.writeShort(sender.length);
             out.write(sender);
+            byte[] recipient = to.getBytes(StandardCharsets.UTF_8);
+            out.writeShort(recipient.length);
+            out.write(recipient);
             out.writeLong(incarnation);
             out.writeLong(globalStep);
             out.writeLong(pattern);
@@ -112,6 +131,12 @@ record MeshMessage(Type type, String senderId, long incarnation, long globalStep
             }
             byte[] sender = new byte[senderLength];
             in.get(sender);
+            int toLength = in.getShort() & 0xffff;
+            if (toLength > MAX_KEY_CHARS) {
+                throw new MalformedMessageException("recipient too long");
+            }
+            byte[] recipient = new byte[toLength];
+            in.get(recipient);
             long incarnation = in.getLong();
             long step = in.getLong();
             long pattern = in.getLong();
@@ -130,7 +155,8 @@ record MeshMessage(Type type, String senderId, long incarnation, long globalStep
             if (step < 0) {
                 throw new MalformedMessageException("negative step");
             }
-            return new MeshMessage(Type.values()[typeIndex], new String(sender, StandardCharsets.UTF_8), incarnation,
+            return new MeshMessage(Type.values()[typeIndex], new String(sender, StandardCharsets.UTF_8),
+                    new String(recipient, StandardCharsets.UTF_8), incarnation,
                     step, pattern, timestamp, payload, sig);
         } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
             throw new MalformedMessageException("truncated");

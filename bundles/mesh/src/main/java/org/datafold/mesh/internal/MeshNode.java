@@ -1,22 +1,33 @@
 package org.datafold.mesh.internal;
 
 import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import org.datafold.api.ErrorCode;
+import org.datafold.api.FoldException;
 import org.datafold.api.permission.PublicKeys;
 import org.datafold.mesh.api.MeshAnomaly;
 import org.datafold.mesh.api.MeshPeer;
@@ -47,6 +58,10 @@ final class MeshNode implements Receiver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MeshNode.class);
     /** Peers that left, kept for mesh:peers. */
     static final int LEFT_KEPT = 64;
+    /** Forwarded queries waiting for a worker, at most; more are refused ({@code UNAVAILABLE}). */
+    static final int MAX_QUEUED_QUERIES = 64;
+    /** Forwarded queries of this node waiting for their answer, at most. */
+    static final int MAX_PENDING = 256;
     /** Schemas announced per heartbeat, at most. */
     static final int MAX_SCHEMAS = 1000;
 
@@ -59,6 +74,7 @@ final class MeshNode implements Receiver, AutoCloseable {
     private final GlobalStep step = new GlobalStep();
     private final MeshObserver observer;
     private final long incarnation = new SecureRandom().nextLong();
+    private final SecureRandom ids = new SecureRandom();
     private final Object sendLock = new Object();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong merges = new AtomicLong();
@@ -66,8 +82,26 @@ final class MeshNode implements Receiver, AutoCloseable {
     private final ArrayDeque<Peer> left = new ArrayDeque<>();
     private final ScheduledExecutorService timer;
     private volatile JChannel channel;
+    private volatile QueryHandler queryHandler;
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor workers = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(MAX_QUEUED_QUERIES), r -> {
+                Thread t = new Thread(r, "datafold-mesh-query");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile boolean reconciled;
     private volatile long startedAt;
+
+    /** Answers a forwarded query (the payload of a QUERY message) from a verified, trusted member. */
+    @FunctionalInterface
+    interface QueryHandler {
+        byte[] handle(String forwarderKey, byte[] request);
+    }
+
+    /** A forwarded query of this node waiting for its answer. */
+    private record Pending(String targetKey, CompletableFuture<byte[]> reply) {
+    }
 
     /** What this node knows of one member. */
     private static final class Peer {
@@ -91,7 +125,7 @@ final class MeshNode implements Receiver, AutoCloseable {
         this.trust = key -> this.nodeKey.equals(key) ? Integer.valueOf(0) : trust.distance(key);
         this.approvedSchemas = approvedSchemas;
         this.clock = clock;
-        this.observer = new MeshObserver(generator, step, this.trust, settings.maxPeerDistance(), settings.maxStepSkew(),
+        this.observer = new MeshObserver(this.nodeKey, generator, step, this.trust, settings.maxPeerDistance(), settings.maxStepSkew(),
                 settings.maxMessageAgeMs(), settings.anomalyCapacity(), clock);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "datafold-mesh");
@@ -132,6 +166,9 @@ final class MeshNode implements Receiver, AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        workers.shutdownNow();
+        pending.values().forEach(p -> p.reply().completeExceptionally(
+                new FoldException(ErrorCode.SHUTTING_DOWN, "the mesh is stopping")));
         JChannel ch = channel;
         if (ch != null) {
             ch.close();
@@ -142,15 +179,20 @@ final class MeshNode implements Receiver, AutoCloseable {
 
     /** Sends a signed message of the given type to every member; returns the step it used. */
     long send(MeshMessage.Type type, byte[] payload) throws Exception {
+        return send(type, payload, null, "");
+    }
+
+    /** Sends a signed message to one member ({@code dest} and its key {@code to}) or, with null, to all. */
+    private long send(MeshMessage.Type type, byte[] payload, Address dest, String to) throws Exception {
         JChannel ch = channel;
         if (ch == null || !ch.isConnected()) {
             throw new IllegalStateException("not connected");
         }
         synchronized (sendLock) {
             long s = step.next();
-            MeshMessage m = MeshMessage.signed(type, nodeKey, incarnation, s,
+            MeshMessage m = MeshMessage.signed(type, nodeKey, to, incarnation, s,
                     observer.generator().value(s), clock.millis(), payload, privateKey);
-            ch.send(new BytesMessage(null, m.encode()));
+            ch.send(new BytesMessage(dest, m.encode()));
             sent.incrementAndGet();
             return s;
         }
@@ -211,14 +253,122 @@ final class MeshNode implements Receiver, AutoCloseable {
         }
         Peer peer = peers.computeIfAbsent(src, Peer::new);
         peer.key = m.senderId();
-        if (m.type() == MeshMessage.Type.HEARTBEAT) {
-            peer.schemas = schemas(m.payload());
+        switch (m.type()) {
+            case HEARTBEAT -> peer.schemas = schemas(m.payload());
+            case QUERY -> answer(src, m);
+            case RESULT -> complete(m);
+            default -> {
+            }
         }
         // Any accepted message moved the step up to the sender's: this node may speak now.
         if (!reconciled) {
             reconciled = true;
             LOG.info("mesh: global step reconciled at {} (from {})", step.get(), from);
         }
+    }
+
+    // ---- forwarded queries
+
+    void queryHandler(QueryHandler handler) {
+        this.queryHandler = handler;
+    }
+
+    /**
+     * Sends a request to the member whose node key is {@code targetKey} and waits for its answer.
+     *
+     * @throws FoldException {@code NOT_FOUND} when no member has that key, {@code UNAVAILABLE} when
+     *         the mesh is not connected or too many requests wait, {@code TIMEOUT} when no answer came
+     */
+    byte[] request(String targetKey, byte[] payload, Duration timeout) {
+        JChannel ch = channel;
+        if (ch == null || !ch.isConnected()) {
+            throw new FoldException(ErrorCode.UNAVAILABLE, "the mesh is not connected");
+        }
+        Address target = null;
+        for (Peer p : peers.values()) {
+            if (targetKey.equals(p.key)) {
+                target = p.address;
+            }
+        }
+        if (target == null) {
+            throw new FoldException(ErrorCode.NOT_FOUND, "no member of the mesh has node key "
+                    + PublicKeys.fingerprint(targetKey) + " (mesh:peers lists the members)");
+        }
+        if (pending.size() >= MAX_PENDING) {
+            throw new FoldException(ErrorCode.UNAVAILABLE, "too many forwarded queries are waiting");
+        }
+        long id = ids.nextLong();
+        CompletableFuture<byte[]> reply = new CompletableFuture<>();
+        pending.put(id, new Pending(targetKey, reply));
+        try {
+            send(MeshMessage.Type.QUERY, framed(id, payload), target, targetKey);
+            return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new FoldException(ErrorCode.TIMEOUT, "node " + PublicKeys.fingerprint(targetKey)
+                    + " did not answer within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof FoldException f ? f
+                    : new FoldException(ErrorCode.UNAVAILABLE, "the forwarded query failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FoldException(ErrorCode.UNAVAILABLE, "interrupted while waiting for the target");
+        } catch (FoldException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new FoldException(ErrorCode.UNAVAILABLE, "the forwarded query could not be sent: " + e);
+        } finally {
+            pending.remove(id);
+        }
+    }
+
+    private void answer(Address src, MeshMessage m) {
+        byte[] p = m.payload();
+        if (p.length < Long.BYTES) {
+            observer.malformed(src.toString(), "a query without an id");
+            return;
+        }
+        long id = ByteBuffer.wrap(p).getLong();
+        byte[] request = Arrays.copyOfRange(p, Long.BYTES, p.length);
+        QueryHandler handler = queryHandler;
+        try {
+            workers.execute(() -> {
+                byte[] reply = handler == null
+                        ? error(ErrorCode.UNAVAILABLE, "this node does not answer forwarded queries")
+                        : handler.handle(m.senderId(), request);
+                reply(src, m.senderId(), id, reply);
+            });
+        } catch (RejectedExecutionException e) {
+            reply(src, m.senderId(), id, error(ErrorCode.UNAVAILABLE, "the target is busy"));
+        }
+    }
+
+    private void reply(Address dest, String key, long id, byte[] reply) {
+        try {
+            send(MeshMessage.Type.RESULT, framed(id, reply), dest, key);
+        } catch (Exception e) {
+            LOG.debug("mesh: answer not sent: {}", e.toString());
+        }
+    }
+
+    private void complete(MeshMessage m) {
+        byte[] p = m.payload();
+        if (p.length < Long.BYTES) {
+            return;
+        }
+        Pending waiting = pending.get(ByteBuffer.wrap(p).getLong());
+        // Only the node asked may answer.
+        if (waiting != null && waiting.targetKey().equals(m.senderId())) {
+            waiting.reply().complete(Arrays.copyOfRange(p, Long.BYTES, p.length));
+        }
+    }
+
+    private static byte[] framed(long id, byte[] payload) {
+        return ByteBuffer.allocate(Long.BYTES + payload.length).putLong(id).put(payload).array();
+    }
+
+    private static byte[] error(ErrorCode code, String message) {
+        String json = "{\"error\":{\"code\":\"" + code.name() + "\",\"message\":\"" + message + "\"}}";
+        return json.getBytes(StandardCharsets.UTF_8);
     }
 
     private static List<String> schemas(byte[] payload) {

@@ -49,21 +49,29 @@ final class MeshObserver {
         }
     }
 
+    /**
+     * One stream of steps of a sender: a run (incarnation), and whether its messages go to every
+     * member or to one node (the two travel separately and may overtake each other).
+     */
+    record Run(long incarnation, boolean directed) {
+    }
+
     /** Counts of one sender. */
     static final class SenderStats {
         long accepted;
         long rejected;
         Instant lastSeen;
-        final Map<Long, Long> lastStepByRun = new LinkedHashMap<>(16, 0.75f, true) {
+        final Map<Run, Long> lastStepByRun = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
-                return size() > INCARNATIONS_PER_SENDER;
+            protected boolean removeEldestEntry(Map.Entry<Run, Long> eldest) {
+                return size() > 2 * INCARNATIONS_PER_SENDER;
             }
         };
     }
 
+    private final String ownKey;
     private final PatternGenerator generator;
     private final GlobalStep step;
     private final TrustLookup trust;
@@ -90,13 +98,15 @@ final class MeshObserver {
     private long malformed;
 
     /**
+     * @param ownKey          this node's key (messages to one node must name it)
      * @param maxPeerDistance the largest trust distance of a key whose messages are accepted
      * @param maxStepSkew     how far a message's step may be ahead of or behind the global step
      * @param maxAgeMillis    how old a message (by its timestamp) may be
      * @param anomalyCapacity the most anomalies kept
      */
-    MeshObserver(PatternGenerator generator, GlobalStep step, TrustLookup trust, int maxPeerDistance, long maxStepSkew,
-            long maxAgeMillis, int anomalyCapacity, Clock clock) {
+    MeshObserver(String ownKey, PatternGenerator generator, GlobalStep step, TrustLookup trust, int maxPeerDistance,
+            long maxStepSkew, long maxAgeMillis, int anomalyCapacity, Clock clock) {
+        this.ownKey = ownKey;
         this.generator = generator;
         this.step = step;
         this.trust = trust;
@@ -140,7 +150,7 @@ final class MeshObserver {
                 accepted++;
                 stats.accepted++;
                 stats.lastSeen = clock.instant();
-                stats.lastStepByRun.put(m.incarnation(), m.globalStep());
+                stats.lastStepByRun.put(new Run(m.incarnation(), m.directed()), m.globalStep());
                 step.observe(m.globalStep());
             } else {
                 rejected++;
@@ -169,7 +179,10 @@ final class MeshObserver {
                     "pattern value " + m.pattern() + " is not the " + generator.name() + " value of step "
                             + m.globalStep());
         }
-        Long last = stats.lastStepByRun.get(m.incarnation());
+        if (m.directed() && !m.to().equals(ownKey)) {
+            return new Verdict(Outcome.REJECTED, Kind.REPLAY, "addressed to another node");
+        }
+        Long last = stats.lastStepByRun.get(new Run(m.incarnation(), m.directed()));
         if (last != null && m.globalStep() <= last) {
             return new Verdict(Outcome.REJECTED, Kind.REPLAY,
                     "step " + m.globalStep() + " already used by this sender (last " + last + ")");

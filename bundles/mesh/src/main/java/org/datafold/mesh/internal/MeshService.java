@@ -7,10 +7,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.datafold.api.ErrorCode;
+import org.datafold.api.FoldException;
 import org.datafold.api.FoldNode;
 import org.datafold.api.permission.PermissionService;
 import org.datafold.api.permission.PublicKeys;
 import org.datafold.api.permission.TrustEntry;
+import org.datafold.api.query.Caller;
+import org.datafold.api.query.Query;
+import org.datafold.api.query.QueryResult;
 import org.datafold.api.schema.SchemaInfo;
 import org.datafold.api.schema.SchemaState;
 import org.datafold.mesh.api.Mesh;
@@ -48,6 +53,7 @@ public final class MeshService implements Mesh {
     private volatile String problem;
     private volatile boolean closed;
     private final TrustCache trust;
+    private final QueryForwarding forwarding;
 
     @Activate
     public MeshService(MeshConfig config, @Reference Storage storage, @Reference PermissionService permissions,
@@ -56,6 +62,7 @@ public final class MeshService implements Mesh {
         this.node = node;
         this.ownerKey = permissions.ownerKey();
         this.trust = new TrustCache(permissions, Clock.systemUTC());
+        this.forwarding = new QueryForwarding(node, permissions, ownerKey);
         MeshSettings checked = null;
         try {
             checked = MeshSettings.from(config);
@@ -78,6 +85,7 @@ public final class MeshService implements Mesh {
         try {
             n = new MeshNode(settings, ownerKey, OwnerSigner.load(storage.dataDirectory(), ownerKey),
                     settings.patternGenerator(), trust::distance, this::approvedSchemas, Clock.systemUTC());
+            n.queryHandler(forwarding::handle);
             synchronized (this) {
                 if (closed) {
                     return;
@@ -156,6 +164,20 @@ public final class MeshService implements Mesh {
     public List<String> holders(String schema) {
         MeshNode n = mesh;
         return n == null ? List.of() : n.holders(schema);
+    }
+
+    @Override
+    public QueryResult query(String target, Caller caller, Query query) {
+        String key = permissions.resolve(target);
+        if (key.equals(PublicKeys.normalize(ownerKey))) {
+            return node.query(caller, query);
+        }
+        MeshNode n = mesh;
+        if (n == null) {
+            throw new FoldException(ErrorCode.UNAVAILABLE, "the mesh is not connected: " + status().problem());
+        }
+        byte[] request = forwarding.request(caller, query);
+        return QueryForwarding.result(n.request(key, request, Duration.ofMillis(settings.queryTimeoutMs())));
     }
 
     /** The trust table as the observers read it: cached, refreshed at most every second. */

@@ -15,7 +15,8 @@ import org.datafold.support.home.HomePaths;
 record MeshSettings(boolean enabled, String cluster, String bindAddr, int bindPort, String initialHosts,
         Path stackFile, int joinTimeoutMs, int fdTimeoutMs, int verifySuspectMs, int mergeIntervalMs,
         int heartbeatIntervalMs, String generator, long seed, long phaseResetInterval, int cacheSize,
-        Path secretFile, int maxPeerDistance, long maxStepSkew, long maxMessageAgeMs, int anomalyCapacity) {
+        Path secretFile, int maxPeerDistance, long maxStepSkew, long maxMessageAgeMs, int anomalyCapacity,
+        int queryTimeoutMs) {
 
     private static final Pattern HOSTS = Pattern.compile("[A-Za-z0-9.:\\-]+\\[\\d{1,5}](,[A-Za-z0-9.:\\-]+\\[\\d{1,5}])*");
     private static final Pattern CLUSTER = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
@@ -47,6 +48,7 @@ record MeshSettings(boolean enabled, String cluster, String bindAddr, int bindPo
         require(c.max__peer__distance() >= -1, "max_peer_distance", "-1 or more");
         require(c.max__step__skew() >= 1, "max_step_skew", "1 or more");
         require(c.max__message__age__ms() >= 1000, "max_message_age_ms", "1000 or more");
+        require(c.query__timeout__ms() >= 100 && c.query__timeout__ms() <= 600_000, "query_timeout_ms", "100 to 600000");
         require(c.anomaly__capacity() >= 1 && c.anomaly__capacity() <= 100_000, "anomaly_capacity", "1 to 100000");
         String stack = c.stack__file() == null ? "" : c.stack__file().strip();
         return new MeshSettings(c.enabled(), cluster, bind, c.bind__port(), hosts,
@@ -55,7 +57,7 @@ record MeshSettings(boolean enabled, String cluster, String bindAddr, int bindPo
                 c.pattern__seed(), c.phase__reset__interval(), c.pattern__cache__size(),
                 secret.isEmpty() ? null : HomePaths.resolve(secret),
                 c.max__peer__distance() == -1 ? Integer.MAX_VALUE : c.max__peer__distance(), c.max__step__skew(),
-                c.max__message__age__ms(), c.anomaly__capacity());
+                c.max__message__age__ms(), c.anomaly__capacity(), c.query__timeout__ms());
     }
 
     /** The pattern generator the settings name. */

@@ -28,12 +28,29 @@ class MeshMessageTest {
         MeshMessage back = MeshMessage.decode(wire, 0, wire.length);
         assertThat(back.type()).isEqualTo(MeshMessage.Type.HEARTBEAT);
         assertThat(back.senderId()).isEqualTo(key);
+        assertThat(back.to()).isEmpty();
+        assertThat(back.directed()).isFalse();
         assertThat(back.incarnation()).isEqualTo(42L);
         assertThat(back.globalStep()).isEqualTo(17);
         assertThat(back.pattern()).isEqualTo(4);
         assertThat(back.timestamp()).isEqualTo(1_700_000_000_000L);
         assertThat(new String(back.payload(), StandardCharsets.UTF_8)).isEqualTo("people\nnotes");
         assertThat(PublicKeys.verify(key, back.signedBytes(), back.signature())).isTrue();
+    }
+
+    @Test
+    void theRecipientIsSignedToo() {
+        KeyPair other = PublicKeys.generate();
+        String otherKey = PublicKeys.of(other.getPublic());
+        MeshMessage m = MeshMessage.signed(MeshMessage.Type.QUERY, key, otherKey, 1, 2, 3, 4, new byte[0],
+                pair.getPrivate());
+        byte[] wire = m.encode();
+        MeshMessage back = MeshMessage.decode(wire, 0, wire.length);
+        assertThat(back.to()).isEqualTo(otherKey);
+        assertThat(back.directed()).isTrue();
+        MeshMessage redirected = new MeshMessage(m.type(), m.senderId(), key, m.incarnation(), m.globalStep(),
+                m.pattern(), m.timestamp(), m.payload(), m.signature());
+        assertThat(PublicKeys.verify(key, redirected.signedBytes(), redirected.signature())).isFalse();
     }
 
     @Test
@@ -47,9 +64,9 @@ class MeshMessageTest {
     @Test
     void anyChangedFieldBreaksTheSignature() {
         MeshMessage m = message();
-        MeshMessage otherStep = new MeshMessage(m.type(), m.senderId(), m.incarnation(), m.globalStep() + 1,
+        MeshMessage otherStep = new MeshMessage(m.type(), m.senderId(), m.to(), m.incarnation(), m.globalStep() + 1,
                 m.pattern(), m.timestamp(), m.payload(), m.signature());
-        MeshMessage otherPayload = new MeshMessage(m.type(), m.senderId(), m.incarnation(), m.globalStep(),
+        MeshMessage otherPayload = new MeshMessage(m.type(), m.senderId(), m.to(), m.incarnation(), m.globalStep(),
                 m.pattern(), m.timestamp(), "x".getBytes(StandardCharsets.UTF_8), m.signature());
         assertThat(PublicKeys.verify(key, otherStep.signedBytes(), otherStep.signature())).isFalse();
         assertThat(PublicKeys.verify(key, otherPayload.signedBytes(), otherPayload.signature())).isFalse();
@@ -70,7 +87,7 @@ class MeshMessageTest {
         badType[4] = 9;
         assertThatThrownBy(() -> MeshMessage.decode(badType, 0, badType.length)).hasMessageContaining("unknown type");
         // a payload length far past the limit is refused before anything is allocated
-        int payloadLengthAt = 4 + 1 + 2 + key.length() + 8 * 4;
+        int payloadLengthAt = 4 + 1 + 2 + key.length() + 2 + 8 * 4;
         byte[] huge = wire.clone();
         ByteBuffer.wrap(huge).putInt(payloadLengthAt, Integer.MAX_VALUE);
         assertThatThrownBy(() -> MeshMessage.decode(huge, 0, huge.length)).hasMessageContaining("payload length");

@@ -244,6 +244,44 @@ class MeshNodeTest {
         assertThat(b.anomalies()).isEmpty();
     }
 
+    @Test
+    void aRequestGetsTheTargetsAnswerAndFailuresHaveStableCodes() throws Exception {
+        List<Member> ms = members(2);
+        ms.forEach(m -> trust.put(m.key(), 1));
+        String hosts = hosts(ms);
+        MeshNode a = start(ms.get(0), hosts, List.of(), null);
+        MeshNode b = start(ms.get(1), hosts, List.of(), null);
+        await().atMost(WAIT).until(() -> sees(a, 2) && sees(b, 2));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        b.queryHandler((forwarder, request) -> {
+            String text = new String(request, java.nio.charset.StandardCharsets.UTF_8);
+            if (text.equals("hold")) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return (forwarder.equals(ms.get(0).key()) ? "from A: " + text : "?").getBytes();
+        });
+        assertThat(new String(a.request(ms.get(1).key(), "hello".getBytes(), Duration.ofSeconds(10))))
+                .isEqualTo("from A: hello");
+        org.datafold.api.FoldException timeout = org.assertj.core.api.Assertions.catchThrowableOfType(
+                org.datafold.api.FoldException.class,
+                () -> a.request(ms.get(1).key(), "hold".getBytes(), Duration.ofMillis(300)));
+        release.countDown();
+        assertThat(timeout.code()).isEqualTo(org.datafold.api.ErrorCode.TIMEOUT);
+        org.datafold.api.FoldException unknown = org.assertj.core.api.Assertions.catchThrowableOfType(
+                org.datafold.api.FoldException.class,
+                () -> a.request(PublicKeys.of(PublicKeys.generate().getPublic()), "x".getBytes(), WAIT));
+        assertThat(unknown.code()).isEqualTo(org.datafold.api.ErrorCode.NOT_FOUND);
+        // a node without a handler answers UNAVAILABLE (in the reply), it does not stay silent
+        assertThat(new String(b.request(ms.get(0).key(), "x".getBytes(), Duration.ofSeconds(10))))
+                .contains("UNAVAILABLE");
+        assertThat(a.anomalies()).isEmpty();
+        assertThat(b.anomalies()).isEmpty();
+    }
+
     private static DISCARD discard(MeshNode node) {
         return node.channel().getProtocolStack().findProtocol(DISCARD.class);
     }

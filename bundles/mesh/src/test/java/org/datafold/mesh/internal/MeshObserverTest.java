@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class MeshObserverTest {
 
+    private static final String OWN = PublicKeys.of(PublicKeys.generate().getPublic());
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
     private final KeyPair peer = PublicKeys.generate();
     private final String peerKey = PublicKeys.of(peer.getPublic());
@@ -26,7 +27,7 @@ class MeshObserverTest {
     private final Map<String, Integer> trustTable = new HashMap<>(Map.of(peerKey, 1, farKey, 5));
     private final PatternGenerator generator = new DigitalRootGenerator(7, 100, 100);
     private final GlobalStep step = new GlobalStep();
-    private final MeshObserver observer = new MeshObserver(generator, step, trustTable::get, 3, 50, 60_000, 4, clock);
+    private final MeshObserver observer = new MeshObserver(OWN, generator, step, trustTable::get, 3, 50, 60_000, 4, clock);
 
     private MeshMessage from(KeyPair pair, long incarnation, long s, long pattern, MeshMessage.Type type) {
         return MeshMessage.signed(type, PublicKeys.of(pair.getPublic()), incarnation, s, pattern, clock.millis(),
@@ -102,6 +103,21 @@ class MeshObserverTest {
     }
 
     @Test
+    void messagesToOneNodeAreTrackedApartAndMustNameThisNode() {
+        MeshMessage toMe = MeshMessage.signed(MeshMessage.Type.QUERY, peerKey, OWN, 1, 6, generator.value(6),
+                clock.millis(), new byte[0], peer.getPrivate());
+        MeshMessage toOther = MeshMessage.signed(MeshMessage.Type.QUERY, peerKey, farKey, 1, 7, generator.value(7),
+                clock.millis(), new byte[0], peer.getPrivate());
+        assertThat(observer.observe(valid(8), "a").accepted()).isTrue();
+        // step 6 to this node after step 8 to everyone: another stream, not a replay
+        assertThat(observer.observe(toMe, "a").accepted()).isTrue();
+        assertThat(observer.observe(toMe, "a").kind()).isEqualTo(Kind.REPLAY);
+        Verdict redirected = observer.observe(toOther, "a");
+        assertThat(redirected.kind()).isEqualTo(Kind.REPLAY);
+        assertThat(redirected.detail()).isEqualTo("addressed to another node");
+    }
+
+    @Test
     void anOldMessageIsAReplayEvenFromAForgottenRun() {
         MeshMessage m = valid(4);
         clock.advance(Duration.ofSeconds(61));
@@ -141,7 +157,7 @@ class MeshObserverTest {
     void theHmacGeneratorRejectsAValueComputedWithoutTheSecret() {
         HmacGenerator keyed = new HmacGenerator("the mesh secret, 16+ bytes".getBytes());
         HmacGenerator outsider = new HmacGenerator("a guessed secret, 16+ bytes".getBytes());
-        MeshObserver o = new MeshObserver(keyed, new GlobalStep(), trustTable::get, 3, 50, 60_000, 10, clock);
+        MeshObserver o = new MeshObserver(OWN, keyed, new GlobalStep(), trustTable::get, 3, 50, 60_000, 10, clock);
         assertThat(o.observe(from(peer, 1, 1, keyed.value(1), MeshMessage.Type.HEARTBEAT), "a").accepted()).isTrue();
         assertThat(o.observe(from(peer, 1, 2, outsider.value(2), MeshMessage.Type.HEARTBEAT), "a").kind())
                 .isEqualTo(Kind.PATTERN_MISMATCH);

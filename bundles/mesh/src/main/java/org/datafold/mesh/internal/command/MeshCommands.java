@@ -4,29 +4,65 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
+import java.util.Arrays;
+
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.datafold.api.ErrorCode;
+import org.datafold.api.FoldException;
+import org.datafold.api.permission.PermissionService;
+import org.datafold.api.query.Caller;
+import org.datafold.api.query.Query;
+import org.datafold.api.query.QueryResult;
 import org.datafold.mesh.api.Mesh;
 import org.datafold.mesh.api.MeshAnomaly;
 import org.datafold.mesh.api.MeshPeer;
 import org.datafold.mesh.api.MeshStatus;
+import org.datafold.mesh.internal.QueryForwarding;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** {@code mesh:status}, {@code mesh:peers}, {@code mesh:anomalies}, {@code mesh:holders}. */
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * {@code mesh:status}, {@code mesh:peers}, {@code mesh:anomalies}, {@code mesh:holders},
+ * {@code mesh:query}.
+ */
 @Component(service = MeshCommands.class, property = {
         "osgi.command.scope=mesh",
         "osgi.command.function=status",
         "osgi.command.function=peers",
         "osgi.command.function=anomalies",
-        "osgi.command.function=holders" })
+        "osgi.command.function=holders",
+        "osgi.command.function=query" })
 public final class MeshCommands {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Mesh mesh;
+    private final PermissionService permissions;
 
     @Activate
-    public MeshCommands(@Reference Mesh mesh) {
+    public MeshCommands(@Reference Mesh mesh, @Reference PermissionService permissions) {
         this.mesh = mesh;
+        this.permissions = permissions;
+    }
+
+    @Descriptor("Run a query at another node of the mesh (the target applies its permissions to the forwarded caller)")
+    public String query(
+            @Descriptor("evaluate as this identity would: a public key or a label of the trust table (default: the owner)")
+            @Parameter(names = { "--as" }, absentValue = "") String as,
+            @Descriptor("the target: a node key or a label of the trust table") String node,
+            @Descriptor("schema name") String schema,
+            @Descriptor("comma-separated field names") String fields) throws Exception {
+        List<String> names = Arrays.stream(fields.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (names.isEmpty()) {
+            throw new FoldException(ErrorCode.INVALID_ARGUMENT, "name at least one field");
+        }
+        Caller caller = as.isBlank() ? Caller.localOwner() : Caller.key(permissions.resolve(as));
+        QueryResult result = mesh.query(node, caller, Query.of(schema, names));
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(QueryForwarding.encode(result)) + "\n";
     }
 
     @Descriptor("This node in the mesh: cluster, view, identity, global step, message counts")
