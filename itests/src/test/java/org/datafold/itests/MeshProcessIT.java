@@ -15,14 +15,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.datafold.client.ClientConfig;
+import org.datafold.client.ClientKey;
+import org.datafold.client.DataFoldClient;
 import org.datafold.mesh.internal.MeshForger;
 import org.junit.Rule;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.Test;
 
 /**
  * The mesh with three real node processes on loopback: they join one view once they trust each
  * other, a test member's forged pattern, forged signature and replayed message are rejected and
- * reported by every node, and a killed node is removed from the others' view.
+ * reported by every node, and a killed node is removed from the others' view; a query forwarded from
+ * one node to another is evaluated there with the caller's distance increased by the hop.
  */
 public class MeshProcessIT {
 
@@ -161,19 +168,36 @@ public class MeshProcessIT {
         shell(b, "fold:mutate", "Contact", "create", "{\"name\": \"Ada\", \"email\": \"ada@example.org\"}");
         shell(b, "perm:trust", keyA, "1", "nodea");
         shell(a, "perm:trust", keyB, "1", "nodeb");
-        String friend = org.datafold.api.permission.PublicKeys.of(
-                org.datafold.api.permission.PublicKeys.generate().getPublic());
-        shell(a, "perm:trust", friend, "1", "friend");
+        Path friendKey = a.home().getParent().resolve("friend.key");
+        NodeProcess.Result keygen = a.client("keygen", friendKey.toString());
+        assertEquals(keygen.all(), 0, keygen.exit());
+        shell(a, "perm:trust", keygen.out().strip(), "1", "friend");
         await("A sees B holding Contact").atMost(WAIT).pollInterval(Duration.ofMillis(500))
                 .until(() -> shell(a, "mesh:holders", "Contact"), out -> out.contains(keyB));
 
         // The owner of A (distance 0 at A) ends up at 0 + 1 = 1 at B: email is readable.
         String asOwner = shell(a, "mesh:query", "nodeb", "Contact", "name,email");
         assertTrue(asOwner, asOwner.contains("\"ada@example.org\"") && asOwner.contains("\"Ada\""));
+        String foldQuery = shell(a, "fold:query", "--node", keyB, "Contact", "name,email");
+        assertTrue(foldQuery, foldQuery.contains("\"ada@example.org\"") && foldQuery.contains("\"Ada\""));
         // The friend (distance 1 at A) ends up at 1 + 1 = 2 at B: email is denied, name (NoRequirement) is not.
         String asFriend = shell(a, "mesh:query", "--as", "friend", "nodeb", "Contact", "name,email");
         assertTrue(asFriend, asFriend.contains("\"Ada\"") && !asFriend.contains("ada@example.org")
                 && asFriend.contains("PERMISSION_DENIED") && asFriend.contains("distance 2"));
+        String foldAsFriend = shell(a, "fold:query", "--as", "friend", "--node", "nodeb", "Contact", "name,email");
+        assertTrue(foldAsFriend, foldAsFriend.contains("\"Ada\"") && !foldAsFriend.contains("ada@example.org")
+                && foldAsFriend.contains("PERMISSION_DENIED"));
+        // The same through A's app socket: "node" in the query payload, the friend's own connection.
+        Path socket = a.home().resolve("run/datafold.sock");
+        try (DataFoldClient client = DataFoldClient.connect(ClientConfig.of(socket, ClientKey.load(friendKey)))) {
+            ObjectNode payload = JsonNodeFactory.instance.objectNode();
+            payload.put("schema", "Contact");
+            payload.putArray("fields").add("name").add("email");
+            payload.put("node", keyB);
+            String viaSocket = client.call("query", payload).toString();
+            assertTrue(viaSocket, viaSocket.contains("Ada") && !viaSocket.contains("ada@example.org")
+                    && viaSocket.contains("PERMISSION_DENIED"));
+        }
         // Failures carry stable codes, never a made-up result.
         NodeProcess.Result unknownSchema = a.datafold("shell", "mesh:query", "nodeb", "Nope", "x");
         assertTrue(unknownSchema.all(), unknownSchema.exit() != 0 && unknownSchema.all().contains("SCHEMA_NOT_FOUND"));

@@ -5,7 +5,7 @@
  * approved ({@link org.datafold.core.api.ApprovalCheck}), and the engine's field-level reads and
  * computed writes ({@link org.datafold.core.api.FieldStore}).
  */
-@Version("1.0.0")
+@Version("1.1.0")
 package org.datafold.core.api;
 
 import org.osgi.annotation.versioning.Version;

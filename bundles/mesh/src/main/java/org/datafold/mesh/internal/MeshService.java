@@ -18,6 +18,7 @@ import org.datafold.api.query.Query;
 import org.datafold.api.query.QueryResult;
 import org.datafold.api.schema.SchemaInfo;
 import org.datafold.api.schema.SchemaState;
+import org.datafold.core.api.QueryForwarder;
 import org.datafold.mesh.api.Mesh;
 import org.datafold.mesh.api.MeshAnomaly;
 import org.datafold.mesh.api.MeshPeer;
@@ -32,13 +33,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Mesh} service: joins the mesh when it is enabled (on a thread of its own, since a join
+ * The {@link Mesh} service (and the node's {@link QueryForwarder}): joins the mesh when it is enabled (on a thread of its own, since a join
  * waits for the coordinator), with the owner key as the node's identity and the trust table as the
  * list of peers whose messages count. A configuration change restarts it.
  */
-@Component(service = Mesh.class, immediate = true, configurationPid = MeshConfig.PID)
+@Component(service = { Mesh.class, QueryForwarder.class }, immediate = true, configurationPid = MeshConfig.PID)
 @Designate(ocd = MeshConfig.class)
-public final class MeshService implements Mesh {
+public final class MeshService implements Mesh, QueryForwarder {
 
     private static final Logger LOG = LoggerFactory.getLogger(MeshService.class);
     /** How long the trust table is cached between look-ups of a known key. */
@@ -178,6 +179,11 @@ public final class MeshService implements Mesh {
         }
         byte[] request = forwarding.request(caller, query);
         return QueryForwarding.result(n.request(key, request, Duration.ofMillis(settings.queryTimeoutMs())));
+    }
+
+    @Override
+    public QueryResult forward(String target, Caller caller, Query query) {
+        return query(target, caller, query);
     }
 
     /** The trust table as the observers read it: cached, refreshed at most every second. */
