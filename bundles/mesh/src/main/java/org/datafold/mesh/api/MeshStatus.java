@@ -18,9 +18,13 @@ package org.datafold.mesh.api;
  * @param untrusted   messages dropped because the sender's key is unknown or not trusted enough
  * @param malformed   messages dropped because they could not be decoded
  * @param merges      partition merges seen
+ * @param forwarded   queries this node forwarded that got an answer
+ * @param forwardMedianMicros the median round trip of the last (up to 1000) of them in microseconds,
+ *                    or -1 when there was none
  * @param problem     why the mesh is not connected (configuration, start failure), or null
  */
 public record MeshStatus(boolean enabled, boolean connected, String cluster, String viewId, int members,
         String nodeKey, String address, long globalStep, String generator, long sent, long accepted,
-        long rejected, long untrusted, long malformed, long merges, String problem) {
+        long rejected, long untrusted, long malformed, long merges, long forwarded, long forwardMedianMicros,
+        String problem) {
 }

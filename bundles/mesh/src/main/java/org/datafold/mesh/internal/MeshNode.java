@@ -78,6 +78,9 @@ final class MeshNode implements Receiver, AutoCloseable {
     private final Object sendLock = new Object();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong merges = new AtomicLong();
+    private final AtomicLong forwarded = new AtomicLong();
+    /** Round trips of the last forwarded queries (nanoseconds), a ring; guarded by itself. */
+    private final long[] roundTrips = new long[1000];
     private final Map<Address, Peer> peers = new ConcurrentHashMap<>();
     private final ArrayDeque<Peer> left = new ArrayDeque<>();
     private final ScheduledExecutorService timer;
@@ -301,8 +304,14 @@ final class MeshNode implements Receiver, AutoCloseable {
         CompletableFuture<byte[]> reply = new CompletableFuture<>();
         pending.put(id, new Pending(targetKey, reply));
         try {
+            long started = System.nanoTime();
             send(MeshMessage.Type.QUERY, framed(id, payload), target, targetKey);
-            return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            byte[] answer = reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            long n = forwarded.getAndIncrement();
+            synchronized (roundTrips) {
+                roundTrips[(int) (n % roundTrips.length)] = System.nanoTime() - started;
+            }
+            return answer;
         } catch (TimeoutException e) {
             throw new FoldException(ErrorCode.TIMEOUT, "node " + PublicKeys.fingerprint(targetKey)
                     + " did not answer within " + timeout.toMillis() + " ms");
@@ -319,6 +328,19 @@ final class MeshNode implements Receiver, AutoCloseable {
         } finally {
             pending.remove(id);
         }
+    }
+
+    private long forwardMedianMicros() {
+        int n = (int) Math.min(forwarded.get(), roundTrips.length);
+        if (n == 0) {
+            return -1;
+        }
+        long[] copy;
+        synchronized (roundTrips) {
+            copy = Arrays.copyOf(roundTrips, n);
+        }
+        Arrays.sort(copy);
+        return copy[n / 2] / 1000;
     }
 
     private void answer(Address src, MeshMessage m) {
@@ -432,7 +454,8 @@ final class MeshNode implements Receiver, AutoCloseable {
         long[] c = observer.counts();
         return new MeshStatus(true, connected, settings.cluster(), v == null ? null : v.getViewId().toString(),
                 v == null ? 0 : v.size(), nodeKey, connected ? String.valueOf(ch.getAddress()) : null, step.get(),
-                observer.generator().name(), sent.get(), c[0], c[1], c[2], c[3], merges.get(), null);
+                observer.generator().name(), sent.get(), c[0], c[1], c[2], c[3], merges.get(), forwarded.get(),
+                forwardMedianMicros(), null);
     }
 
     List<MeshPeer> peers() {

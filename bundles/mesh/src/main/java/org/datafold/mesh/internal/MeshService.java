@@ -141,11 +141,12 @@ public final class MeshService implements Mesh, QueryForwarder {
             MeshStatus s = n.status();
             return s.connected() || problem == null ? s
                     : new MeshStatus(true, false, s.cluster(), null, 0, s.nodeKey(), null, s.globalStep(), s.generator(),
-                            s.sent(), s.accepted(), s.rejected(), s.untrusted(), s.malformed(), s.merges(), problem);
+                            s.sent(), s.accepted(), s.rejected(), s.untrusted(), s.malformed(), s.merges(),
+                            s.forwarded(), s.forwardMedianMicros(), problem);
         }
         boolean enabled = settings != null && settings.enabled();
         return new MeshStatus(enabled, false, settings == null ? null : settings.cluster(), null, 0, ownerKey, null, 0,
-                settings == null ? null : settings.generator(), 0, 0, 0, 0, 0, 0,
+                settings == null ? null : settings.generator(), 0, 0, 0, 0, 0, 0, 0, -1,
                 problem != null ? problem : enabled ? "joining" : "disabled (enabled = false in org.datafold.mesh)");
     }
 

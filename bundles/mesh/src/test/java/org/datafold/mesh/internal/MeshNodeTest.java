@@ -264,8 +264,11 @@ class MeshNodeTest {
             }
             return (forwarder.equals(ms.get(0).key()) ? "from A: " + text : "?").getBytes();
         });
+        assertThat(a.status().forwardMedianMicros()).isEqualTo(-1);
         assertThat(new String(a.request(ms.get(1).key(), "hello".getBytes(), Duration.ofSeconds(10))))
                 .isEqualTo("from A: hello");
+        assertThat(a.status().forwarded()).isEqualTo(1);
+        assertThat(a.status().forwardMedianMicros()).isPositive();
         org.datafold.api.FoldException timeout = org.assertj.core.api.Assertions.catchThrowableOfType(
                 org.datafold.api.FoldException.class,
                 () -> a.request(ms.get(1).key(), "hold".getBytes(), Duration.ofMillis(300)));

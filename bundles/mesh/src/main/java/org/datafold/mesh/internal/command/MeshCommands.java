@@ -83,6 +83,8 @@ public final class MeshCommands {
         line(sb, "Messages", s.sent() + " sent, " + s.accepted() + " accepted, " + s.rejected() + " rejected, "
                 + s.untrusted() + " untrusted, " + s.malformed() + " malformed");
         line(sb, "Merges", Long.toString(s.merges()));
+        line(sb, "Forwarded", s.forwarded() + " queries" + (s.forwardMedianMicros() < 0 ? ""
+                : String.format(", median round trip %.2f ms (last 1000)", s.forwardMedianMicros() / 1000.0)));
         return sb.toString();
     }
 
