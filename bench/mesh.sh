@@ -12,7 +12,7 @@
 #     mesh:query; the median round trip as the first node measured it (mesh:status).
 # Times come from the nodes' own log timestamps (millisecond resolution) against the script's clock.
 # The shipped time-outs are used (etc/org.datafold.mesh.cfg): fd_timeout_ms 6000,
-# verify_suspect_ms 1500, merge_interval_ms 4000.
+# verify_suspect_ms 1000, merge_interval_ms 3000.
 set -euo pipefail
 n="${1:-3}"; rounds="${2:-5}"; queries="${3:-50}"
 [ "$n" -ge 2 ] && [ "$n" -le 8 ] || { echo "nodes: 2 to 8" >&2; exit 2; }

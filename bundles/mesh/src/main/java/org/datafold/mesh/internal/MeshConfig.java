@@ -42,11 +42,11 @@ public @interface MeshConfig {
     int fd__timeout__ms() default 6000;
 
     @AttributeDefinition(name = "Verify suspect (ms)", description = "How long a suspicion is verified before the member is removed.")
-    int verify__suspect__ms() default 1500;
+    int verify__suspect__ms() default 1000;
 
     @AttributeDefinition(name = "Merge interval (ms)",
             description = "The longest interval between checks for partitions to merge (MERGE3); the shortest is half of it.")
-    int merge__interval__ms() default 4000;
+    int merge__interval__ms() default 3000;
 
     @AttributeDefinition(name = "Heartbeat interval (ms)",
             description = "How often the node sends a signed heartbeat with the schemas it holds Approved.")
