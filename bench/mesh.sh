@@ -9,7 +9,8 @@
 #   * partition merge: the last node is frozen (SIGSTOP) until the others drop it, then thawed
 #     (SIGCONT); time until the first node logs the merge (median of <rounds>);
 #   * forwarded query: <queries> single-field queries from the first node to the second through
-#     mesh:query; the median round trip as the first node measured it (mesh:status).
+#     mesh:query; the median round trip as the first node measured it (mesh:status);
+#   * messages per second between two mesh nodes in one JVM (MeshThroughput, from bench/'s jar).
 # Times come from the nodes' own log timestamps (millisecond resolution) against the script's clock.
 # The shipped time-outs are used (etc/org.datafold.mesh.cfg): fd_timeout_ms 6000,
 # verify_suspect_ms 1000, merge_interval_ms 3000.
@@ -107,4 +108,9 @@ for r in $(seq 1 "$rounds"); do
   wait_until 60 all_members
 done
 echo "partition merged (SIGCONT to merge view): ${merge[*]} ms, median $(printf '%s\n' "${merge[@]}" | median) ms"
-echo "not measured: messages per second between two nodes (no bulk sender in the product)"
+jar="$root/bench/target/benchmarks.jar"
+if [ -f "$jar" ]; then
+  echo "messages between two nodes (one JVM, MeshThroughput): $(java -cp "$jar" org.datafold.mesh.internal.MeshThroughput 20000 100 2>/dev/null | tail -n 1)"
+else
+  echo "messages per second: build bench/ first (mvn -B -pl bench -am package -DskipTests) for MeshThroughput"
+fi
