@@ -61,6 +61,24 @@ public interface FoldNode {
 
     QueryResult query(Caller caller, Query query);
 
+    /**
+     * Runs a query at another node of the mesh, on behalf of the caller; with a null or blank
+     * {@code node} it is {@link #query(Caller, Query)}. The target evaluates permissions with the
+     * caller's trust distance here increased by the distance the target assigns to this node.
+     *
+     * @param node a node key, or a label of the trust table
+     * @throws FoldException {@code UNAVAILABLE} when the mesh is not running (or this view does not
+     *         forward), {@code NOT_FOUND} when no member has that key, {@code TIMEOUT}, or the
+     *         target's own error code
+     * @since 1.3
+     */
+    default QueryResult query(Caller caller, Query query, String node) {
+        if (node == null || node.isBlank()) {
+            return query(caller, query);
+        }
+        throw new FoldException(ErrorCode.UNAVAILABLE, "this view of the node does not forward queries to the mesh");
+    }
+
     MutationResult mutate(Caller caller, Mutation mutation);
 
     /**

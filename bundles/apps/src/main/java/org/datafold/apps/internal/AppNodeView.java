@@ -103,6 +103,11 @@ final class AppNodeView implements FoldNode {
     }
 
     @Override
+    public QueryResult query(Caller as, Query query, String target) {
+        return call("query", () -> node.query(self(as, "query"), query, target));
+    }
+
+    @Override
     public MutationResult mutate(Caller as, Mutation mutation) {
         return call("mutate", () -> node.mutate(self(as, "mutate"), mutation));
     }

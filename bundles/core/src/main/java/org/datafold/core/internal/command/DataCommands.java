@@ -65,9 +65,11 @@ public final class DataCommands {
             @Parameter(names = { "-h", "--history" }, absentValue = "0") int history,
             @Descriptor("evaluate as this identity would: a public key or a label of the trust table (default: the owner)")
             @Parameter(names = { "--as" }, absentValue = "") String as,
+            @Descriptor("run it at this node of the mesh: a node key or a label of the trust table (default: here)")
+            @Parameter(names = { "--node" }, absentValue = "") String target,
             @Descriptor("schema name") String schema,
             @Descriptor("comma-separated field names") String fields) {
-        return run(caller(as), schema, fields, null, history);
+        return run(caller(as), schema, fields, null, history, target);
     }
 
     @Descriptor("Read the latest values of fields of the rows of a range schema selected by a filter, as JSON")
@@ -76,14 +78,16 @@ public final class DataCommands {
             @Parameter(names = { "-h", "--history" }, absentValue = "0") int history,
             @Descriptor("evaluate as this identity would: a public key or a label of the trust table (default: the owner)")
             @Parameter(names = { "--as" }, absentValue = "") String as,
+            @Descriptor("run it at this node of the mesh: a node key or a label of the trust table (default: here)")
+            @Parameter(names = { "--node" }, absentValue = "") String target,
             @Descriptor("schema name") String schema,
             @Descriptor("comma-separated field names") String fields,
             @Descriptor("range filter: {\"Key\": k}, {\"KeyPrefix\": p}, {\"KeyRange\": {\"start\": a, \"end\": b}}, {\"Keys\": [..]}, {\"KeyPattern\": \"a*\"}")
             String filter) {
-        return run(caller(as), schema, fields, filter(filter), history);
+        return run(caller(as), schema, fields, filter(filter), history, target);
     }
 
-    private String run(Caller caller, String schema, String fields, RangeFilter filter, int history) {
+    private String run(Caller caller, String schema, String fields, RangeFilter filter, int history, String target) {
         List<String> names = Arrays.stream(fields.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (names.isEmpty()) {
             throw new FoldException(ErrorCode.INVALID_ARGUMENT, "name at least one field");
@@ -91,8 +95,10 @@ public final class DataCommands {
         if (history < 0) {
             throw new FoldException(ErrorCode.INVALID_ARGUMENT, "--history must be >= 0");
         }
-        QueryResult result = node.query(caller, new Query(schema, names, filter, history > 0, history));
-        boolean range = node.schema(schema).schema().type().isRange();
+        QueryResult result = node.query(caller, new Query(schema, names, filter, history > 0, history), target);
+        // A forwarded query's schema may be unknown here: its rows tell whether it is a range.
+        boolean range = target.isBlank() ? node.schema(schema).schema().type().isRange()
+                : result.rows().stream().anyMatch(r -> r.rangeKey() != null);
         return NodeJson.pretty(NodeJson.queryResult(result, range));
     }
 

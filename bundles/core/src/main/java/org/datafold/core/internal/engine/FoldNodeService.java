@@ -3,6 +3,8 @@ package org.datafold.core.internal.engine;
 import java.util.List;
 import java.util.Optional;
 
+import org.datafold.api.ErrorCode;
+import org.datafold.api.FoldException;
 import org.datafold.api.FoldNode;
 import org.datafold.api.permission.PermissionService;
 import org.datafold.api.query.AtomVersion;
@@ -17,6 +19,7 @@ import org.datafold.core.api.ApprovalCheck;
 import org.datafold.core.api.CommitListener;
 import org.datafold.core.api.FieldChangeEvent;
 import org.datafold.core.api.FieldStore;
+import org.datafold.core.api.QueryForwarder;
 import org.datafold.core.api.WriteGuard;
 import org.datafold.schema.api.SchemaRegistry;
 import org.datafold.storage.api.Storage;
@@ -60,6 +63,11 @@ public final class FoldNodeService implements FoldNode, FieldStore {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<ApprovalCheck> approvalChecks = List.of();
+
+    /** The mesh's forwarding of queries that name another node, when the mesh runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile QueryForwarder queryForwarder;
 
     @Activate
     public FoldNodeService(@Reference Storage storage, @Reference SchemaRegistry registry,
@@ -151,6 +159,19 @@ public final class FoldNodeService implements FoldNode, FieldStore {
     @Override
     public QueryResult query(Caller caller, Query query) {
         return engine.query(caller, query);
+    }
+
+    @Override
+    public QueryResult query(Caller caller, Query query, String node) {
+        if (node == null || node.isBlank()) {
+            return query(caller, query);
+        }
+        QueryForwarder forwarder = queryForwarder;
+        if (forwarder == null) {
+            throw new FoldException(ErrorCode.UNAVAILABLE, "the mesh is not running: a query cannot name a node"
+                    + " (enable it in etc/org.datafold.mesh.cfg)");
+        }
+        return forwarder.forward(node, caller, query);
     }
 
     @Override

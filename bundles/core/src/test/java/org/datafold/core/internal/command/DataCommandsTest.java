@@ -39,7 +39,7 @@ class DataCommandsTest {
     }
 
     private void query(String filter, String message) {
-        refused(() -> commands.query(0, "", "Reading", "value", filter), message);
+        refused(() -> commands.query(0, "", "", "Reading", "value", filter), message);
     }
 
     @Test

@@ -65,4 +65,16 @@ class FoldNodeServiceTest extends EngineFixture {
         // The engine of the fixture reads the same data: the service stores where the engine does.
         assertThat(value("Person", "name")).isEqualTo("Grace");
     }
+
+    @Test
+    void aQueryNamingANodeNeedsTheMeshAndWithoutANodeStaysHere() {
+        node.approve("Person");
+        node.mutate(OWNER, new Mutation("Person", Mutation.Type.CREATE, values("name", "Ada")));
+        assertThat(node.query(OWNER, Query.of("Person", List.of("name")), " ").rows().get(0).fields().get("name")
+                .value()).isEqualTo("Ada");
+        assertThat(node.query(OWNER, Query.of("Person", List.of("name")), null).rows()).hasSize(1);
+        assertThatThrownBy(() -> node.query(OWNER, Query.of("Person", List.of("name")), "nodeb"))
+                .isInstanceOfSatisfying(FoldException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
+                .hasMessageContaining("the mesh is not running");
+    }
 }

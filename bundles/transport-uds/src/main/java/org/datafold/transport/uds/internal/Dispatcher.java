@@ -400,8 +400,12 @@ final class Dispatcher {
         }
         boolean history = optionalBoolean(p, "include_history", false);
         int limit = optionalInteger(p, "history_limit", 1, Integer.MAX_VALUE, 10);
-        QueryResult result = node.query(caller, new Query(schema, fields, filter, history, history ? limit : 0));
-        return NodeJson.queryResult(result, node.schema(schema).schema().type().isRange());
+        String target = optionalText(p, "node");
+        QueryResult result = node.query(caller, new Query(schema, fields, filter, history, history ? limit : 0), target);
+        // A forwarded query's schema may be unknown here: its rows tell whether it is a range.
+        boolean range = target == null || target.isBlank() ? node.schema(schema).schema().type().isRange()
+                : result.rows().stream().anyMatch(r -> r.rangeKey() != null);
+        return NodeJson.queryResult(result, range);
     }
 
     private JsonNode mutate(Caller caller, JsonNode p) {
