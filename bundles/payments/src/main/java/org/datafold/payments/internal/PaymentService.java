@@ -18,10 +18,13 @@ import org.datafold.payments.api.FieldPrice;
 import org.datafold.payments.api.Operation;
 import org.datafold.payments.api.Payments;
 import org.datafold.payments.api.PriceQuote;
+import org.datafold.payments.internal.lnd.LndConnection;
+import org.datafold.payments.internal.lnd.LndInvoice;
 import org.datafold.schema.api.SchemaRegistry;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -46,6 +49,8 @@ public final class PaymentService implements Payments {
     private final PaymentSettings settings;
     private final SchemaRegistry schemas;
     private final PermissionService permissions;
+    /** The connection to the owner's LND, opened on first use; guarded by this. */
+    private LndConnection lnd;
 
     @Activate
     public PaymentService(Map<String, Object> properties, @Reference SchemaRegistry schemas,
@@ -112,6 +117,77 @@ public final class PaymentService implements Payments {
             prices.put(f, price);
         }
         return new PriceQuote(schema.name(), operation, total, who.distance, who.free, prices);
+    }
+
+    /**
+     * The owner's LND, connected on first use.
+     *
+     * @throws FoldException {@code UNAVAILABLE} when no LND is configured, {@code CONFIGURATION_INVALID}
+     *         when its certificate or macaroon cannot be read
+     */
+    public synchronized LndConnection lnd() {
+        if (settings.lndTlsCert().isBlank() || settings.lndMacaroon().isBlank()) {
+            throw new FoldException(ErrorCode.UNAVAILABLE, "no Lightning backend is configured: set "
+                    + PaymentSettings.LND_TLS_CERT + " and " + PaymentSettings.LND_MACAROON + " in "
+                    + PaymentsConfig.PID);
+        }
+        if (lnd == null) {
+            lnd = new LndConnection(settings.lndHost(), settings.lndPort(), java.nio.file.Path.of(settings.lndTlsCert()),
+                    java.nio.file.Path.of(settings.lndMacaroon()));
+        }
+        return lnd;
+    }
+
+    /**
+     * An invoice on the owner's LND for the price of an operation: what a caller is asked to pay.
+     *
+     * @throws FoldException {@code INVALID_ARGUMENT} when the caller pays nothing for it, or the errors of
+     *         {@link #quote} and {@link #lnd()}; {@code UNAVAILABLE} when LND cannot be reached
+     */
+    public Invoiced invoice(Caller caller, String schemaName, Collection<String> fields, Operation operation) {
+        PriceQuote quote = quote(caller, schemaName, fields, operation);
+        if (quote.total() == 0) {
+            throw new FoldException(ErrorCode.INVALID_ARGUMENT, "nothing to pay: this operation is free for the caller"
+                    + (quote.free() == null ? "" : " (" + quote.free() + ")"));
+        }
+        String who = caller.isOwner() ? "owner" : PublicKeys.isKey(caller.publicKey())
+                ? PublicKeys.fingerprint(caller.publicKey()) : "unknown";
+        String memo = "DataFold " + operation.name().toLowerCase() + " " + quote.schema() + " "
+                + String.join(",", quote.fields().keySet()) + " for " + who;
+        LndInvoice invoice = lnd().addInvoice(quote.total(), memo, settings.invoiceExpirySeconds());
+        LOG.info("payments: invoice {} for {} sat ({} {} of {})", invoice.paymentHash(), quote.total(),
+                operation.name().toLowerCase(), quote.schema(), who);
+        return new Invoiced(quote, invoice);
+    }
+
+    /** An invoice and the price it asks for. */
+    public record Invoiced(PriceQuote quote, LndInvoice invoice) {
+    }
+
+    /**
+     * The invoice with this payment hash, as LND reports it.
+     *
+     * @throws FoldException {@code INVALID_ARGUMENT} for a hash that is not 64 hex digits,
+     *         {@code NOT_FOUND} when LND does not know it
+     */
+    public LndInvoice status(String paymentHash) {
+        return lnd().lookup(parseHash(paymentHash));
+    }
+
+    /** 32 bytes from 64 hex digits, or {@code INVALID_ARGUMENT}. */
+    public static byte[] parseHash(String hex) {
+        if (hex == null || !hex.strip().matches("[0-9a-fA-F]{64}")) {
+            throw new FoldException(ErrorCode.INVALID_ARGUMENT, "a payment hash is 64 hex digits (32 bytes)");
+        }
+        return java.util.HexFormat.of().parseHex(hex.strip());
+    }
+
+    @Deactivate
+    synchronized void close() {
+        if (lnd != null) {
+            lnd.close();
+            lnd = null;
+        }
     }
 
     private record Who(int distance, String free) {

@@ -15,6 +15,7 @@ import org.datafold.payments.api.FieldPrice;
 import org.datafold.payments.api.Operation;
 import org.datafold.payments.api.PriceQuote;
 import org.datafold.payments.internal.PaymentService;
+import org.datafold.payments.internal.lnd.LndInvoice;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -30,7 +31,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 @Component(service = PayCommands.class, property = {
         "osgi.command.scope=pay",
         "osgi.command.function=quote",
-        "osgi.command.function=config" })
+        "osgi.command.function=config",
+        "osgi.command.function=invoice",
+        "osgi.command.function=status" })
 public final class PayCommands {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -60,19 +63,58 @@ public final class PayCommands {
             @Descriptor("schema name") String schema,
             @Descriptor("fields, comma separated") String fields,
             @Descriptor("query or mutation") String operation) {
-        Operation op;
-        try {
-            op = Operation.parse(operation);
-        } catch (IllegalArgumentException e) {
-            throw new FoldException(ErrorCode.INVALID_ARGUMENT, e.getMessage());
-        }
+        return json(render(payments.quote(caller(as), schema, fieldList(fields), operation(operation)),
+                payments.charging()));
+    }
+
+    @Descriptor("Create on the owner's LND the invoice a caller pays for a query or mutation, as JSON")
+    public String invoice(
+            @Descriptor("the paying key or trust-table label (a key not in the trust table unless given)")
+            @Parameter(names = { "--as" }, absentValue = "") String as,
+            @Descriptor("schema name") String schema,
+            @Descriptor("fields, comma separated") String fields,
+            @Descriptor("query or mutation") String operation) {
+        PaymentService.Invoiced invoiced = payments.invoice(caller(as), schema, fieldList(fields),
+                operation(operation));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("amount_sat", invoiced.quote().total());
+        out.put("payment_request", invoiced.invoice().paymentRequest());
+        out.put("payment_hash", invoiced.invoice().paymentHash());
+        out.put("expires_at", invoiced.invoice().expiresAt());
+        out.put("price", render(invoiced.quote(), payments.charging()));
+        return json(out);
+    }
+
+    @Descriptor("Show an invoice as the owner's LND reports it (state OPEN, ACCEPTED, SETTLED or CANCELED)")
+    public String status(@Descriptor("payment hash, 64 hex digits") String paymentHash) {
+        LndInvoice inv = payments.status(paymentHash);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("payment_hash", inv.paymentHash());
+        out.put("state", inv.state());
+        out.put("amount_sat", inv.valueSat());
+        out.put("amount_paid_sat", inv.amountPaidSat());
+        out.put("created_at", inv.createdAt());
+        out.put("expires_at", inv.expiresAt());
+        out.put("memo", inv.memo());
+        return json(out);
+    }
+
+    private static List<String> fieldList(String fields) {
         List<String> names = new ArrayList<>();
         for (String f : fields.split(",")) {
             if (!f.isBlank()) {
                 names.add(f.strip());
             }
         }
-        return json(render(payments.quote(caller(as), schema, names, op), payments.charging()));
+        return names;
+    }
+
+    private static Operation operation(String text) {
+        try {
+            return Operation.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new FoldException(ErrorCode.INVALID_ARGUMENT, e.getMessage());
+        }
     }
 
     @Descriptor("Show the payments configuration in effect (PID org.datafold.payments)")
