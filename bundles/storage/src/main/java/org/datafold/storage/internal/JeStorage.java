@@ -365,8 +365,12 @@ public final class JeStorage implements Storage, AutoCloseable {
 
     private static StorageException encryptionError(EncryptionException e) {
         String key = e.key() == null ? "encryption" : e.key();
-        // One line, no secret in it: the reason the node does not start.
-        LOG.error("storage not opened: {}", e.getMessage());
+        // One line, no secret in it: the reason the node does not start (once, not at every retry).
+        if (e.isRepeated()) {
+            LOG.debug("storage not opened (again): {}", e.getMessage());
+        } else {
+            LOG.error("storage not opened: {}", e.getMessage());
+        }
         return new StorageException(Category.CONFIGURATION, "configuration " + StorageConfig.PID + ": " + key + ": "
                 + e.getMessage(), Map.of("pid", StorageConfig.PID, "key", key), null);
     }

@@ -182,6 +182,10 @@ class EncryptionTest {
         assertThat(e.getMessage()).contains("wrong passphrase").contains("nothing was written")
                 .doesNotContain("incorrect horse");
         assertThat(hashes(data())).isEqualTo(before);
+        // The same wrong passphrase again (the framework retries a failed activation): the same refusal.
+        StorageException again = catchThrowableOfType(() -> openWithPassphrase(dir.resolve("wrong")),
+                StorageException.class);
+        assertThat(again.getMessage()).isEqualTo(e.getMessage());
 
         StorageException none = catchThrowableOfType(() -> open(TestStorageConfig.in(data())), StorageException.class);
         assertThat(none.code()).isEqualTo(ErrorCode.CONFIGURATION_INVALID);

@@ -41,6 +41,11 @@ public final class StoreEncryption {
         boolean hasData();
     }
 
+    /** The last secret refused for a data key file in this JVM (as a keyed digest, never the secret). */
+    private static volatile Refusal lastRefusal;
+    /** The key of those digests: random, in memory only. */
+    private static final byte[] REFUSAL_KEY = new SecureRandom().generateSeed(32);
+
     private final EncryptionSettings settings;
     private final Path file;
     /** The KEK derived at {@link #prepare}; wiped once {@link #attach} used it. */
@@ -80,15 +85,27 @@ public final class StoreEncryption {
                     throw new EncryptionException("encryption", "the data key in " + e.file + " is protected by a "
                             + existing.protection.configName() + ", but encryption is " + settings.mode().configName());
                 }
+                Refusal attempt = Refusal.of(e.file, secret);
+                Refusal last = lastRefusal;
+                if (attempt != null && attempt.sameAs(last)) {
+                    // The same secret against the same file failed already: refuse without
+                    // deriving again (the framework retries a failed activation on each use).
+                    throw last.exception.repeated();
+                }
                 Kek derived = existing.kek(secret);
                 try {
                     e.dataKey = existing.unwrap(derived);
                 } catch (AEADBadTagException bad) {
                     derived.wipe();
-                    throw new EncryptionException(settings.mode() == Mode.PASSPHRASE ? "passphrase_file" : "key_file",
+                    EncryptionException refused = new EncryptionException(
+                            settings.mode() == Mode.PASSPHRASE ? "passphrase_file" : "key_file",
                             (settings.mode() == Mode.PASSPHRASE ? "wrong passphrase" : "wrong key file")
                                     + ": it does not open the data key in " + e.file
                                     + "; the store was not opened and nothing was written");
+                    if (attempt != null) {
+                        lastRefusal = attempt.with(refused);
+                    }
+                    throw refused;
                 }
                 e.keyFile = existing;
                 e.kek = derived;
@@ -160,6 +177,29 @@ public final class StoreEncryption {
         } finally {
             kek.wipe();
             kek = null;
+        }
+    }
+
+    /** A refused secret for a data key file: the file's identity and an HMAC of the secret. */
+    private record Refusal(Path file, long size, long modified, byte[] digest, EncryptionException exception) {
+        static Refusal of(Path file, byte[] secret) {
+            try {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new javax.crypto.spec.SecretKeySpec(REFUSAL_KEY, "HmacSHA256"));
+                return new Refusal(file.toAbsolutePath(), Files.size(file), Files.getLastModifiedTime(file).toMillis(),
+                        mac.doFinal(secret), null);
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                return null;
+            }
+        }
+
+        Refusal with(EncryptionException refused) {
+            return new Refusal(file, size, modified, digest, refused);
+        }
+
+        boolean sameAs(Refusal other) {
+            return other != null && other.file.equals(file) && other.size == size && other.modified == modified
+                    && java.security.MessageDigest.isEqual(other.digest, digest);
         }
     }
 
