@@ -102,6 +102,44 @@ public class EncryptionProcessIT {
         stop(node);
     }
 
+    @Test
+    public void aPlainNodeIsNotEncryptedInPlaceButMovesThroughExportAndImport() throws Exception {
+        Process node = proc.start();
+        assertEquals(0, proc.datafold("shell", "schema:approve", "Note").exit());
+        assertEquals(0, proc.datafold("shell", "fold:mutate", "Note", "create",
+                "{\"title\": \"plain\", \"body\": \"" + MARKER + "\"}").exit());
+        Path export = proc.home().getParent().resolve("plain.jsonl");
+        NodeProcess.Result exported = proc.datafold("export", export.toString());
+        assertEquals(exported.all(), 0, exported.exit());
+        stop(node);
+        Path plain = proc.home().resolve("data");
+        assertTrue("control: the plain store holds the value in clear", storeContains(plain, MARKER));
+
+        // Encryption switched on over the plain store: refused, nothing created.
+        encryptionOn();
+        proc.env.put("DATAFOLD_PASSPHRASE", FIRST);
+        Process refused = proc.start();
+        assertEquals(3, proc.datafold("shell", "--wait", "25", "fold:status").exit());
+        NodeProcess.Result diag = proc.datafold("shell", "--no-wait", "fold:diag");
+        assertTrue(diag.all(), diag.out().contains("unencrypted data") && diag.out().contains("bin/datafold import"));
+        stop(refused);
+        assertFalse(Files.exists(plain.resolve("data-key.json")));
+
+        // Import into a new data directory with encryption on (bin/datafold import reads the .cfg).
+        Path encrypted = proc.home().getParent().resolve("data-encrypted");
+        proc.env.put("DATAFOLD_DATA", encrypted.toString());
+        NodeProcess.Result imported = proc.datafold("import", export.toString());
+        assertEquals(imported.all(), 0, imported.exit());
+        assertTrue(imported.out(), imported.out().contains("encrypting values (AES-256-GCM"));
+        assertTrue(Files.exists(encrypted.resolve("data-key.json")));
+        assertFalse("the imported store is encrypted", storeContains(encrypted, MARKER));
+        node = proc.start();
+        NodeProcess.Result query = proc.datafold("shell", "fold:query", "Note", "title,body");
+        assertEquals(query.all(), 0, query.exit());
+        assertTrue(query.out(), query.out().contains(MARKER));
+        stop(node);
+    }
+
     /** SHA-256 of every file below {@code data} except JE's lock file. */
     private static Map<String, String> hashes(Path data) throws Exception {
         Map<String, String> out = new TreeMap<>();
