@@ -86,6 +86,11 @@ import com.sleepycat.je.TransactionStats;
  * full that JE cannot write what its recovery must write, the environment opens read-only: reads
  * go on, writes fail with {@code DISK_FULL} until the component is activated again with room.
  *
+ * <p>With {@code encryption} configured, every repository value is sealed with AES-256-GCM under a
+ * data key bound to its repository and key ({@link StoreEncryption}); the owner's passphrase or key
+ * file is checked before the environment is opened, so a wrong one fails the activation without
+ * touching the store.
+ *
  * <p>The class also works outside OSGi: {@code new JeStorage(config)} opens the environment and
  * {@link #close()} closes it.
  */
