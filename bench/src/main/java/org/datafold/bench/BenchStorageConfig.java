@@ -25,6 +25,22 @@ record BenchStorageConfig(String data__dir, Durability durability, int cache__si
         return 1024;
     }
 
+    /** No encryption at rest (the default). */
+    @Override
+    public String encryption() {
+        return "none";
+    }
+
+    @Override
+    public String key__file() {
+        return "";
+    }
+
+    @Override
+    public String passphrase__file() {
+        return "";
+    }
+
     @Override
     public Class<? extends Annotation> annotationType() {
         return StorageConfig.class;

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,8 @@ import org.datafold.storage.api.Storage;
 import org.datafold.storage.api.StorageException;
 import org.datafold.storage.api.StorageException.Category;
 import org.datafold.storage.internal.backup.BackupManifest;
+import org.datafold.storage.internal.crypto.ValueCipher;
+import org.datafold.storage.internal.crypto.ValueCipher.ValueAuthenticationException;
 import org.datafold.storage.internal.transfer.ExportFormat;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -94,6 +97,7 @@ public final class JeExport {
         Path part = target.resolveSibling(target.getFileName() + ".part");
         Instant started = Instant.now();
         Environment env = storage.environment();
+        ValueCipher cipher = storage.cipher();
         try {
             Files.createDirectories(target.getParent());
             Map<String, Long> counts = new LinkedHashMap<>();
@@ -102,7 +106,7 @@ public final class JeExport {
                 ObjectNode header = NODES.objectNode();
                 header.put("format", ExportFormat.FORMAT);
                 header.put("version", ExportFormat.VERSION);
-                header.put("node_id", nodeId(env));
+                header.put("node_id", nodeId(env, cipher));
                 header.put("created", started.toString());
                 if (schemas.isEmpty()) {
                     header.putNull("schemas");
@@ -110,11 +114,11 @@ public final class JeExport {
                     schemas.stream().sorted().forEach(header.putArray("schemas")::add);
                 }
                 line(out, header);
-                Set<String> refs = schemas.isEmpty() ? Set.of() : refsOf(env, schemas);
+                Set<String> refs = schemas.isEmpty() ? Set.of() : refsOf(env, cipher, schemas);
                 long[] total = new long[1];
                 for (String name : order(env.getDatabaseNames())) {
                     Predicate<Record> keep = filter(name, schemas, refs);
-                    long n = forEach(env, name, r -> {
+                    long n = forEach(env, cipher, name, r -> {
                         if (!keep.test(r)) {
                             return false;
                         }
@@ -198,10 +202,10 @@ public final class JeExport {
     }
 
     /** The data references of the fields of the schemas named. */
-    private static Set<String> refsOf(Environment env, Set<String> schemas) throws IOException {
+    private static Set<String> refsOf(Environment env, ValueCipher cipher, Set<String> schemas) throws IOException {
         Set<String> refs = new HashSet<>();
         Set<String> found = new HashSet<>();
-        forEach(env, ExportFormat.SCHEMAS, r -> {
+        forEach(env, cipher, ExportFormat.SCHEMAS, r -> {
             if (schemas.contains(r.key)) {
                 found.add(r.key);
                 r.value.path("refs").elements().forEachRemaining(ref -> refs.add(ref.asText()));
@@ -217,10 +221,10 @@ public final class JeExport {
         return refs;
     }
 
-    private static String nodeId(Environment env) throws IOException {
+    private static String nodeId(Environment env, ValueCipher cipher) throws IOException {
         String[] id = new String[1];
         if (env.getDatabaseNames().contains("node")) {
-            forEach(env, "node", r -> {
+            forEach(env, cipher, "node", r -> {
                 id[0] = r.value.path("nodeId").asText(null);
                 return false;
             });
@@ -228,8 +232,12 @@ public final class JeExport {
         return id[0];
     }
 
-    /** Reads every record of a database with a read-committed cursor; returns how many the writer kept. */
-    private static long forEach(Environment env, String name, RecordWriter writer) throws IOException {
+    /**
+     * Reads every record of a database with a read-committed cursor, its value decrypted when the
+     * store is encrypted (the export holds values in clear); returns how many the writer kept.
+     */
+    private static long forEach(Environment env, ValueCipher cipher, String name, RecordWriter writer)
+            throws IOException {
         DatabaseConfig config = new DatabaseConfig().setTransactional(true).setReadOnly(true);
         long n = 0;
         try (Database db = env.openDatabase(null, name, config);
@@ -238,7 +246,19 @@ public final class JeExport {
             DatabaseEntry data = new DatabaseEntry();
             while (cursor.getNext(key, data, LockMode.DEFAULT) == OperationStatus.SUCCESS) {
                 String k = new String(key.getData(), key.getOffset(), key.getSize(), StandardCharsets.UTF_8);
-                JsonNode v = Json.MAPPER.readTree(data.getData(), data.getOffset(), data.getSize());
+                JsonNode v;
+                if (cipher == null) {
+                    v = Json.MAPPER.readTree(data.getData(), data.getOffset(), data.getSize());
+                } else {
+                    try {
+                        v = Json.MAPPER.readTree(cipher.open(name,
+                                Arrays.copyOfRange(key.getData(), key.getOffset(), key.getOffset() + key.getSize()),
+                                Arrays.copyOfRange(data.getData(), data.getOffset(), data.getOffset() + data.getSize())));
+                    } catch (ValueAuthenticationException e) {
+                        throw new StorageException(Category.CORRUPTION, "export: " + name + " " + k + ": "
+                                + e.getMessage(), Map.of("operation", "export", "repository", name, "key", k), null);
+                    }
+                }
                 if (writer.write(new Record(k, v))) {
                     n++;
                 }

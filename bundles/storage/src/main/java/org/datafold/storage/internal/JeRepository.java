@@ -20,6 +20,8 @@ import org.datafold.storage.api.RepositoryStats;
 import org.datafold.storage.api.StorageException;
 import org.datafold.storage.api.StorageException.Category;
 import org.datafold.storage.internal.JeStorage.TxnOperation;
+import org.datafold.storage.internal.crypto.ValueCipher;
+import org.datafold.storage.internal.crypto.ValueCipher.ValueAuthenticationException;
 
 import com.sleepycat.je.Cursor;
 import com.sleepycat.je.CursorConfig;
@@ -91,7 +93,8 @@ final class JeRepository<T> implements Repository<T> {
 
     private Optional<T> read(String key, String operation, LockMode lockMode) {
         Map<String, Object> context = StorageErrors.context(name, key, operation);
-        DatabaseEntry keyEntry = new DatabaseEntry(encodeKey(key, false, context));
+        byte[] keyBytes = encodeKey(key, false, context);
+        DatabaseEntry keyEntry = new DatabaseEntry(keyBytes);
         TxnOperation<byte[]> op = txn -> {
             DatabaseEntry data = new DatabaseEntry();
             return database.get(txn, keyEntry, data, lockMode) == OperationStatus.SUCCESS ? bytes(data) : null;
@@ -99,7 +102,7 @@ final class JeRepository<T> implements Repository<T> {
         // A plain read needs no transaction of its own; a read for update only makes sense in one.
         byte[] bytes = lockMode == LockMode.RMW ? storage.execute(context, op) : storage.read(context, op);
         counters.reads.increment();
-        return bytes == null ? Optional.empty() : Optional.of(decode(bytes, context));
+        return bytes == null ? Optional.empty() : Optional.of(decode(keyBytes, bytes, context));
     }
 
     @Override
@@ -150,7 +153,8 @@ final class JeRepository<T> implements Repository<T> {
                 // Positions at the first key >= prefix; keys with the prefix follow contiguously.
                 OperationStatus status = cursor.getSearchKeyRange(keyEntry, data, LockMode.DEFAULT);
                 while (status == OperationStatus.SUCCESS && startsWith(keyEntry, prefixBytes)) {
-                    found.add(new RawEntry(new String(bytes(keyEntry), StandardCharsets.UTF_8), bytes(data)));
+                    byte[] rawKey = bytes(keyEntry);
+                    found.add(new RawEntry(new String(rawKey, StandardCharsets.UTF_8), rawKey, bytes(data)));
                     if (found.size() >= limit) {
                         break;
                     }
@@ -162,12 +166,13 @@ final class JeRepository<T> implements Repository<T> {
         counters.reads.increment();
         List<Entry<T>> entries = new ArrayList<>(raw.size());
         for (RawEntry entry : raw) {
-            entries.add(new Entry<>(entry.key(), decode(entry.value(), StorageErrors.context(name, entry.key(), operation))));
+            entries.add(new Entry<>(entry.key(), decode(entry.rawKey(), entry.value(),
+                    StorageErrors.context(name, entry.key(), operation))));
         }
         return entries;
     }
 
-    private record RawEntry(String key, byte[] value) {
+    private record RawEntry(String key, byte[] rawKey, byte[] value) {
     }
 
     private static byte[] bytes(DatabaseEntry entry) {
@@ -200,7 +205,7 @@ final class JeRepository<T> implements Repository<T> {
     public void put(String key, T value) {
         Map<String, Object> context = StorageErrors.context(name, key, "put");
         byte[] keyBytes = encodeKey(key, false, context);
-        byte[] valueBytes = encode(value, context);
+        byte[] valueBytes = seal(keyBytes, encode(value, context));
         storage.execute(context, txn -> database.put(txn, new DatabaseEntry(keyBytes), new DatabaseEntry(valueBytes)));
         storage.writeAccepted();
         counters.wrote(keyBytes.length + valueBytes.length);
@@ -210,7 +215,7 @@ final class JeRepository<T> implements Repository<T> {
     public boolean putIfAbsent(String key, T value) {
         Map<String, Object> context = StorageErrors.context(name, key, "putIfAbsent");
         byte[] keyBytes = encodeKey(key, false, context);
-        byte[] valueBytes = encode(value, context);
+        byte[] valueBytes = seal(keyBytes, encode(value, context));
         boolean stored = storage.execute(context, txn -> database.putNoOverwrite(txn,
                 new DatabaseEntry(keyBytes), new DatabaseEntry(valueBytes)) == OperationStatus.SUCCESS);
         storage.writeAccepted();
@@ -298,7 +303,38 @@ final class JeRepository<T> implements Repository<T> {
         }
     }
 
-    private T decode(byte[] bytes, Map<String, Object> context) {
+    // ---------------------------------------------------------------- encryption at rest
+
+    /** The value's bytes as stored: sealed for this record when the store is encrypted. */
+    private byte[] seal(byte[] keyBytes, byte[] plain) {
+        ValueCipher cipher = storage.cipher();
+        return cipher == null ? plain : cipher.seal(name, keyBytes, plain);
+    }
+
+    /**
+     * The plain bytes of a stored value. In an encrypted store a value that does not open for
+     * this record (altered, copied from another record or repository, written under another key,
+     * or left in clear) fails with {@code STORAGE_CORRUPTED}; so does an encrypted value in a
+     * store opened without encryption.
+     */
+    private byte[] open(byte[] keyBytes, byte[] stored, Map<String, Object> context) {
+        ValueCipher cipher = storage.cipher();
+        if (cipher == null) {
+            if (ValueCipher.isSealed(stored)) {
+                throw new StorageException(Category.CORRUPTION, context.get("operation")
+                        + ": the stored value is encrypted, but the store is open without encryption", context, null);
+            }
+            return stored;
+        }
+        try {
+            return cipher.open(name, keyBytes, stored);
+        } catch (ValueAuthenticationException e) {
+            throw new StorageException(Category.CORRUPTION, context.get("operation") + ": " + e.getMessage(), context, null);
+        }
+    }
+
+    private T decode(byte[] keyBytes, byte[] stored, Map<String, Object> context) {
+        byte[] bytes = open(keyBytes, stored, context);
         T value;
         try {
             value = Json.MAPPER.readValue(bytes, type);

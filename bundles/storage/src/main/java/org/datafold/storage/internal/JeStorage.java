@@ -30,6 +30,10 @@ import org.datafold.storage.api.Storage;
 import org.datafold.storage.api.StorageException;
 import org.datafold.storage.api.StorageException.Category;
 import org.datafold.storage.api.StorageStats;
+import org.datafold.storage.internal.crypto.EncryptionException;
+import org.datafold.storage.internal.crypto.EncryptionSettings;
+import org.datafold.storage.internal.crypto.StoreEncryption;
+import org.datafold.storage.internal.crypto.ValueCipher;
 import org.datafold.support.config.RenamedKeys;
 import org.datafold.support.home.HomePaths;
 import org.osgi.service.component.annotations.Activate;
@@ -82,6 +86,11 @@ import com.sleepycat.je.TransactionStats;
  * full that JE cannot write what its recovery must write, the environment opens read-only: reads
  * go on, writes fail with {@code DISK_FULL} until the component is activated again with room.
  *
+ * <p>With {@code encryption} configured, every repository value is sealed with AES-256-GCM under a
+ * data key bound to its repository and key ({@link StoreEncryption}); the owner's passphrase or key
+ * file is checked before the environment is opened, so a wrong one fails the activation without
+ * touching the store.
+ *
  * <p>The class also works outside OSGi: {@code new JeStorage(config)} opens the environment and
  * {@link #close()} closes it.
  */
@@ -120,6 +129,8 @@ public final class JeStorage implements Storage, AutoCloseable {
     /** {@code free_disk_mb} in bytes. */
     private final long keepFreeBytes;
     private final Environment env;
+    /** Encryption at rest of the repositories' values (its cipher is null when off). */
+    private final StoreEncryption encryption;
     /** Whether the environment had to be opened read-only, the disk being too full to recover in place. */
     private final boolean readOnly;
     private final Database metaDb;
@@ -194,6 +205,7 @@ public final class JeStorage implements Storage, AutoCloseable {
                     Map.of("pid", StorageConfig.PID, "key", "data_dir", "path", storeDirectory.toString()), e);
         }
 
+        this.encryption = prepareEncryption(config, dataDirectory);
         this.storeKey = claimStoreDirectory(storeDirectory);
         try {
             this.env = openEnvironment(lockTimeoutMs);
@@ -207,6 +219,7 @@ public final class JeStorage implements Storage, AutoCloseable {
             this.metaDb = env.openDatabase(null, META_DATABASE, databaseConfig());
             this.openedAt = Instant.now();
             previous = readShutdownMarker();
+            attachEncryption();
             // A brand-new environment has no marker: there was no previous shutdown to be unclean.
             this.previousShutdownClean = previous == null || previous.clean();
             if (!readOnly) {
@@ -226,9 +239,9 @@ public final class JeStorage implements Storage, AutoCloseable {
         this.runner = new ConflictRetryingRunner(env, maxRetries);
 
         LOG.info("storage opened at {} (durability {}, cache {} MiB, lock timeout {} ms, max retries {}, "
-                + "store size limit {}, {} kept free on the disk)", storeDirectory, durability, cacheSizeMb,
-                lockTimeoutMs, maxRetries, maxStoreBytes == 0 ? "none" : StorageErrors.size(maxStoreBytes),
-                StorageErrors.size(keepFreeBytes));
+                + "store size limit {}, {} kept free on the disk, encryption {})", storeDirectory, durability,
+                cacheSizeMb, lockTimeoutMs, maxRetries, maxStoreBytes == 0 ? "none" : StorageErrors.size(maxStoreBytes),
+                StorageErrors.size(keepFreeBytes), encryption.describe());
         if (!previousShutdownClean) {
             LOG.warn("previous shutdown was not clean; JE ran recovery (last opened at {})",
                     previous.openedAt() == null ? "an unknown time" : previous.openedAt());
@@ -339,6 +352,93 @@ public final class JeStorage implements Storage, AutoCloseable {
         return new DatabaseConfig().setTransactional(true).setAllowCreate(!readOnly).setReadOnly(readOnly);
     }
 
+    // ---------------------------------------------------------------- encryption at rest
+
+    /**
+     * Reads the encryption settings and, with encryption on, opens the data key with the owner's
+     * passphrase or key file: a wrong one fails the activation here, before the store is opened.
+     */
+    private static StoreEncryption prepareEncryption(StorageConfig config, Path dataDirectory) {
+        try {
+            EncryptionSettings settings = EncryptionSettings.parse(config.encryption(), config.key__file(),
+                    config.passphrase__file(), HomePaths::resolve);
+            return StoreEncryption.prepare(settings, dataDirectory, System::getenv);
+        } catch (EncryptionException e) {
+            throw encryptionError(e);
+        }
+    }
+
+    private static StorageException encryptionError(EncryptionException e) {
+        String key = e.key() == null ? "encryption" : e.key();
+        // One line, no secret in it: the reason the node does not start (once, not at every retry).
+        if (e.isRepeated()) {
+            LOG.debug("storage not opened (again): {}", e.getMessage());
+        } else {
+            LOG.error("storage not opened: {}", e.getMessage());
+        }
+        return new StorageException(Category.CONFIGURATION, "configuration " + StorageConfig.PID + ": " + key + ": "
+                + e.getMessage(), Map.of("pid", StorageConfig.PID, "key", key), null);
+    }
+
+    /** Checks the open store against the encryption settings; a new encrypted store gets its data key. */
+    private void attachEncryption() {
+        try {
+            encryption.attach(new StoreEncryption.Meta() {
+                @Override
+                public byte[] get(String key) {
+                    DatabaseEntry data = new DatabaseEntry();
+                    return metaDb.get(null, metaKey(key), data, LockMode.DEFAULT) == OperationStatus.SUCCESS
+                            ? data.getData() : null;
+                }
+
+                @Override
+                public void put(String key, byte[] value) {
+                    putMeta(key, value);
+                }
+
+                @Override
+                public boolean hasData() {
+                    return env.getDatabaseNames().stream().anyMatch(name -> !META_DATABASE.equals(name));
+                }
+            }, !readOnly);
+        } catch (EncryptionException e) {
+            closeQuietly(metaDb);
+            throw encryptionError(e);
+        }
+    }
+
+    /** The cipher of stored values, or {@code null} when encryption is off. */
+    ValueCipher cipher() {
+        return encryption.cipher();
+    }
+
+    /** Encryption at rest of this store. */
+    public StoreEncryption encryption() {
+        return encryption;
+    }
+
+    /**
+     * Re-wraps the data key under a key derived from the new passphrase or key file read from
+     * {@code secretFile}; returns the new protection, for the command's output.
+     */
+    public String rekey(Path secretFile) {
+        Map<String, Object> context = StorageErrors.context(null, null, "rekey");
+        ensureOpen(context);
+        try {
+            byte[] secret = encryption.readNewSecret(secretFile);
+            try {
+                String described = encryption.rekey(secret);
+                LOG.info("data key re-wrapped ({}) in {}", described, encryption.file());
+                return described;
+            } finally {
+                java.util.Arrays.fill(secret, (byte) 0);
+            }
+        } catch (EncryptionException e) {
+            throw new StorageException(e.key() == null ? Category.FAILURE : Category.INVALID_ARGUMENT,
+                    "rekey: " + e.getMessage(), context, null);
+        }
+    }
+
     // ---------------------------------------------------------------- shutdown marker
 
     /** The record under {@value #SHUTDOWN_KEY} in {@value #META_DATABASE}. */
@@ -348,7 +448,7 @@ public final class JeStorage implements Storage, AutoCloseable {
 
     private ShutdownMarker readShutdownMarker() {
         DatabaseEntry data = new DatabaseEntry();
-        if (metaDb.get(null, metaKey(), data, LockMode.DEFAULT) != OperationStatus.SUCCESS) {
+        if (metaDb.get(null, metaKey(SHUTDOWN_KEY), data, LockMode.DEFAULT) != OperationStatus.SUCCESS) {
             return null;
         }
         try {
@@ -369,9 +469,14 @@ public final class JeStorage implements Storage, AutoCloseable {
             throw new StorageException(Category.SERIALIZATION, "cannot write the shutdown marker",
                     Map.of("repository", META_DATABASE, "key", SHUTDOWN_KEY), e);
         }
+        putMeta(SHUTDOWN_KEY, bytes);
+    }
+
+    /** Writes a record of the meta database in a transaction of its own, fsync'ed. */
+    private void putMeta(String key, byte[] bytes) {
         Transaction txn = env.beginTransaction(null, new TransactionConfig().setDurability(Durability.COMMIT_SYNC));
         try {
-            metaDb.put(txn, metaKey(), new DatabaseEntry(bytes));
+            metaDb.put(txn, metaKey(key), new DatabaseEntry(bytes));
             txn.commit();
         } catch (RuntimeException e) {
             // Also after a write refused by a disk limit, which leaves the transaction only abortable.
@@ -384,8 +489,8 @@ public final class JeStorage implements Storage, AutoCloseable {
         }
     }
 
-    private static DatabaseEntry metaKey() {
-        return new DatabaseEntry(SHUTDOWN_KEY.getBytes(StandardCharsets.UTF_8));
+    private static DatabaseEntry metaKey(String key) {
+        return new DatabaseEntry(key.getBytes(StandardCharsets.UTF_8));
     }
 
     // ---------------------------------------------------------------- Storage

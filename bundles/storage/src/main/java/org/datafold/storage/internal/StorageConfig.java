@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * Configuration of the storage environment (PID {@value #PID}). The component is not activated
@@ -80,4 +81,32 @@ public @interface StorageConfig {
                     + "At least 1.",
             min = "1")
     long free__disk__mb() default 1024;
+
+    // ------------------------------------------------------------ encryption at rest
+
+    @AttributeDefinition(name = "Encryption at rest",
+            description = "none: values are stored in clear. passphrase: every stored value is encrypted "
+                    + "(AES-256-GCM) under a data key wrapped by a key derived (scrypt) from the owner's "
+                    + "passphrase, read from passphrase_file or else the environment variable "
+                    + "DATAFOLD_PASSPHRASE. key_file: the data key is wrapped by a key derived from the file "
+                    + "named by key_file. Only a new, empty store can be encrypted; an existing node moves "
+                    + "with export and import (docs/operations.md).",
+            options = {
+                @Option(label = "none", value = "none"),
+                @Option(label = "passphrase", value = "passphrase"),
+                @Option(label = "key_file", value = "key_file") })
+    String encryption() default "none";
+
+    @AttributeDefinition(name = "Key file",
+            description = "With encryption key_file: the file (32 to 4096 bytes, e.g. 32 random bytes) whose "
+                    + "content protects the data key. Keep it outside the data directory and its backups.",
+            required = false)
+    String key__file() default "";
+
+    @AttributeDefinition(name = "Passphrase file",
+            description = "With encryption passphrase: a file holding the passphrase (UTF-8, one trailing "
+                    + "line break ignored). Empty: the passphrase comes from the environment variable "
+                    + "DATAFOLD_PASSPHRASE. Never put the passphrase itself in a configuration file.",
+            required = false)
+    String passphrase__file() default "";
 }

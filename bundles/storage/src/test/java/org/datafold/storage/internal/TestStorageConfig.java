@@ -43,6 +43,22 @@ record TestStorageConfig(String data__dir, Durability durability, int cache__siz
         return new TestStorageConfig(data__dir, durability, cache__size__mb, lock__timeout__ms, max__retries, max__disk__mb, value);
     }
 
+    /** No encryption, as by default. */
+    @Override
+    public String encryption() {
+        return "none";
+    }
+
+    @Override
+    public String key__file() {
+        return "";
+    }
+
+    @Override
+    public String passphrase__file() {
+        return "";
+    }
+
     @Override
     public Class<? extends Annotation> annotationType() {
         return StorageConfig.class;

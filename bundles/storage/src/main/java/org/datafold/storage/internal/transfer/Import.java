@@ -21,6 +21,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.datafold.storage.internal.backup.BackupManifest;
+import org.datafold.storage.internal.crypto.EncryptionException;
+import org.datafold.storage.internal.crypto.EncryptionSettings;
+import org.datafold.storage.internal.crypto.StoreEncryption;
+import org.datafold.storage.internal.crypto.ValueCipher;
+import org.datafold.support.home.HomePaths;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -75,11 +80,36 @@ public final class Import {
             System.exit(2);
         }
         try {
-            run(Path.of(args[0]), Path.of(args[1]), System.out);
+            run(Path.of(args[0]), Path.of(args[1]), System.out, SchemaCheck.load(),
+                    encryptionSettings(System.getProperty("datafold.storage.cfg")));
             System.exit(0);
         } catch (ImportException e) {
             System.err.println("datafold: import refused: " + e.getMessage());
             System.exit(1);
+        }
+    }
+
+    /**
+     * The encryption settings of the node's storage configuration file ({@code encryption},
+     * {@code key_file}, {@code passphrase_file}; the passphrase from the environment as for the
+     * node), so that an import into an encrypted node's data directory is encrypted too. No file:
+     * no encryption.
+     */
+    static EncryptionSettings encryptionSettings(String cfg) throws ImportException {
+        if (cfg == null || cfg.isBlank() || !Files.isRegularFile(Path.of(cfg))) {
+            return EncryptionSettings.NONE;
+        }
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Files.newBufferedReader(Path.of(cfg), StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new ImportException("cannot read " + cfg + ": " + e, e);
+        }
+        try {
+            return EncryptionSettings.parse(p.getProperty("encryption"), p.getProperty("key_file"),
+                    p.getProperty("passphrase_file"), HomePaths::resolve);
+        } catch (EncryptionException e) {
+            throw new ImportException(cfg + ": " + e.key() + ": " + e.getMessage(), null);
         }
     }
 
@@ -90,6 +120,16 @@ public final class Import {
 
     /** As {@link #run(Path, Path, PrintStream)}, checking schema definitions with {@code schemas}. */
     static Report run(Path file, Path dataDir, PrintStream out, SchemaValidator schemas) throws ImportException {
+        return run(file, dataDir, out, schemas, EncryptionSettings.NONE);
+    }
+
+    /**
+     * As {@link #run(Path, Path, PrintStream, SchemaValidator)}; with encryption on, the new store
+     * gets a new data key (wrapped under the owner's passphrase or key file) and every value is
+     * written encrypted.
+     */
+    static Report run(Path file, Path dataDir, PrintStream out, SchemaValidator schemas, EncryptionSettings encryption)
+            throws ImportException {
         Instant started = Instant.now();
         Path source = file.toAbsolutePath().normalize();
         Path target = dataDir.toAbsolutePath().normalize();
@@ -116,7 +156,16 @@ public final class Import {
         try {
             deleteTree(temp);
             Path store = Files.createDirectories(temp.resolve(BackupManifest.STORE));
-            try (Writer writer = new Writer(store)) {
+            StoreEncryption keys;
+            try {
+                keys = StoreEncryption.prepare(encryption, temp, System::getenv);
+            } catch (EncryptionException e) {
+                throw new ImportException("encryption: " + e.getMessage(), e);
+            }
+            try (Writer writer = new Writer(store, keys)) {
+                if (keys.cipher() != null) {
+                    out.printf("encrypting values (%s)%n", keys.describe());
+                }
                 read(source, schemas, writer, out);
             }
             if (Files.exists(target)) {
@@ -348,7 +397,9 @@ public final class Import {
         private Transaction txn;
         private int inBatch;
 
-        Writer(Path store) {
+        private final ValueCipher cipher;
+
+        Writer(Path store, StoreEncryption keys) throws ImportException {
             EnvironmentConfig config = new EnvironmentConfig();
             config.setTransactional(true);
             config.setAllowCreate(true);
@@ -356,6 +407,36 @@ public final class Import {
             config.setCacheSize(64L << 20);
             config.setDurability(Durability.COMMIT_NO_SYNC);
             this.env = new Environment(store.toFile(), config);
+            if (!keys.settings().enabled()) {
+                this.cipher = null;
+                return;
+            }
+            // The storage's meta database, where an encrypted store records its data key's id.
+            try (Database meta = env.openDatabase(null, "meta.storage",
+                    new DatabaseConfig().setTransactional(true).setAllowCreate(true))) {
+                keys.attach(new StoreEncryption.Meta() {
+                    @Override
+                    public byte[] get(String key) {
+                        DatabaseEntry data = new DatabaseEntry();
+                        return meta.get(null, new DatabaseEntry(key.getBytes(StandardCharsets.UTF_8)), data,
+                                null) == OperationStatus.SUCCESS ? data.getData() : null;
+                    }
+
+                    @Override
+                    public void put(String key, byte[] value) {
+                        meta.put(null, new DatabaseEntry(key.getBytes(StandardCharsets.UTF_8)), new DatabaseEntry(value));
+                    }
+
+                    @Override
+                    public boolean hasData() {
+                        return env.getDatabaseNames().stream().anyMatch(n -> !"meta.storage".equals(n));
+                    }
+                }, true);
+            } catch (EncryptionException e) {
+                env.close();
+                throw new ImportException("encryption: " + e.getMessage(), e);
+            }
+            this.cipher = keys.cipher();
         }
 
         void put(String repository, String key, JsonNode value, long line) throws IOException, ImportException {
@@ -367,8 +448,10 @@ public final class Import {
                 db = env.openDatabase(txn, repository, new DatabaseConfig().setTransactional(true).setAllowCreate(true));
                 databases.put(repository, db);
             }
-            DatabaseEntry k = new DatabaseEntry(key.getBytes(StandardCharsets.UTF_8));
-            DatabaseEntry v = new DatabaseEntry(MAPPER.writeValueAsBytes(value));
+            byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+            byte[] plain = MAPPER.writeValueAsBytes(value);
+            DatabaseEntry k = new DatabaseEntry(keyBytes);
+            DatabaseEntry v = new DatabaseEntry(cipher == null ? plain : cipher.seal(repository, keyBytes, plain));
             if (db.putNoOverwrite(txn, k, v) != OperationStatus.SUCCESS) {
                 throw new ImportException("line " + line + ": a second record " + repository + " " + key, null);
             }

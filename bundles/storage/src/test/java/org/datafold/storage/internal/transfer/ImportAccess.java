@@ -19,6 +19,12 @@ public final class ImportAccess {
         return Import.run(file, data, out, check::check);
     }
 
+    /** An import into a store encrypted as {@code settings} say (the passphrase from a file there). */
+    public static Import.Report runEncrypted(Path file, Path data, PrintStream out, Check check,
+            org.datafold.storage.internal.crypto.EncryptionSettings settings) throws Import.ImportException {
+        return Import.run(file, data, out, check::check, settings);
+    }
+
     public static Import.ImportException refusal(String message) {
         return new Import.ImportException(message, null);
     }
