@@ -3,21 +3,14 @@ package org.datafold.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.datafold.api.permission.Access;
-import org.datafold.api.permission.AuditEvent;
-import org.datafold.api.permission.Decision;
-import org.datafold.api.permission.Grant;
-import org.datafold.api.permission.PermissionService;
-import org.datafold.api.permission.TrustEntry;
+import org.datafold.testsupport.FakePermissions;
 import org.datafold.api.query.Caller;
-import org.datafold.api.schema.Schema;
 import org.datafold.lightning.dev.DevLightningNode;
 import org.datafold.payments.api.Operation;
 import org.datafold.payments.api.PriceQuote;
@@ -67,7 +60,7 @@ public class PaymentBenchmark {
             dir = Files.createTempDirectory("bench-lnd");
             lnd = DevLightningNode.start(dir, 0);
             connection = new LndConnection("127.0.0.1", lnd.port(), lnd.tlsCert(), lnd.macaroonFile());
-            payments = new PaymentService(PaymentSettings.defaults(), new BenchRegistry(), new Strangers());
+            payments = new PaymentService(PaymentSettings.defaults(), new BenchRegistry(), new FakePermissions());
             caller = Caller.key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
         }
 
@@ -98,63 +91,5 @@ public class PaymentBenchmark {
             throw new IllegalStateException("not settled: " + settled.state());
         }
         return settled;
-    }
-
-    /** A trust table with only the owner: every other key is unknown. */
-    static final class Strangers implements PermissionService {
-        @Override
-        public String ownerKey() {
-            return "owner-of-the-bench";
-        }
-
-        @Override
-        public List<TrustEntry> keys() {
-            return List.of();
-        }
-
-        @Override
-        public Decision decide(Caller caller, Schema schema, String field, Access access) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public int distance(Caller caller) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String resolve(String keyOrLabel) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public TrustEntry trust(String keyOrLabel, int distance, String label) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean untrust(String keyOrLabel) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Grant grant(String keyOrLabel, String schema, String field, Access access, Duration expiresIn) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<Grant> revoke(String keyOrLabel, String schema, String field, Access access) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<Grant> grants() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<AuditEvent> audit(Instant since) {
-            throw new UnsupportedOperationException();
-        }
     }
 }
